@@ -1,0 +1,1 @@
+"""Custom actions of the carer-support assistant, split by concern."""

@@ -1,0 +1,130 @@
+"""Actions around the curated answers: answer a chosen topic, the two-stage fallback
+and the hand-over to a person at the gemeente."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.gemeente_names import gemeente_name
+from actions.topics import intent_title, topic_title
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_INTENT = "nlu_fallback"
+RETRIEVAL_INTENT = "faq"
+MAX_SUGGESTIONS = 3
+MIN_SUGGESTION_CONFIDENCE = 0.05
+
+
+def choose_topic_payload(topic: str) -> str:
+    return '/choose_topic{"topic":"%s"}' % topic
+
+
+class ActionAnswerTopic(Action):
+    """Answer the FAQ topic a button asked for (payload /choose_topic{"topic": ...})."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        topic = tracker.get_slot("topic") or ""
+        response = f"utter_{RETRIEVAL_INTENT}/{topic}"
+        if topic and response in domain.get("responses", {}):
+            dispatcher.utter_message(response=response)
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return [SlotSet("topic", None)]
+
+
+def _previous_user_intent(tracker: Tracker) -> Optional[str]:
+    """Intent of the user message before the current one (reverted ones included)."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    if len(user_events) < 2:
+        return None
+    return (user_events[-2].get("parse_data") or {}).get("intent", {}).get("name")
+
+
+def suggestions(latest_message: Dict[str, Any]) -> List[Dict[str, str]]:
+    """The likeliest topics of a message we did not understand, as buttons."""
+    buttons: List[Dict[str, str]] = []
+    seen = set()
+
+    def add(title: str, payload: str) -> None:
+        if payload not in seen and len(buttons) < MAX_SUGGESTIONS:
+            seen.add(payload)
+            buttons.append({"title": title, "payload": payload})
+
+    selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    faq_ranking = selector.get("ranking") or []
+    for intent in latest_message.get("intent_ranking") or []:
+        name, confidence = intent.get("name"), intent.get("confidence", 0.0)
+        if confidence < MIN_SUGGESTION_CONFIDENCE:
+            continue
+        if name == RETRIEVAL_INTENT:
+            for candidate in faq_ranking[:2]:
+                key = candidate.get("intent_response_key", "")
+                topic = key.split("/", 1)[-1]
+                if topic:
+                    add(topic_title(topic), choose_topic_payload(topic))
+        elif name:
+            title = intent_title(name)
+            if title:
+                add(title, f"/{name}")
+    return buttons
+
+
+class ActionSuggestTopics(Action):
+    """Two-stage fallback: first offer the likeliest topics, then point to the gemeente."""
+
+    def name(self) -> Text:
+        return "action_suggest_topics"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        if _previous_user_intent(tracker) == FALLBACK_INTENT:
+            dispatcher.utter_message(text=handoff_text(tracker.get_slot("gm_code")))
+            return [UserUtteranceReverted()]
+        buttons = suggestions(tracker.latest_message or {})
+        if buttons:
+            buttons.append({"title": "Iets anders", "payload": "/human_handoff"})
+            dispatcher.utter_message(
+                text="Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
+                buttons=buttons,
+            )
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]
+
+
+def handoff_text(gm_code: Optional[str]) -> str:
+    """Dutch text that points to a person at the gemeente, named when known."""
+    name = gemeente_name(gm_code) if gm_code else None
+    where = f"de gemeente {name}" if name else "uw gemeente"
+    return (
+        f"Ik kan u hier helaas niet verder helpen. Een medewerker van {where} helpt u graag. "
+        "Bel 14 + het netnummer van uw gemeente, of kijk op de website van de gemeente. "
+        "Wilt u praten over de zorg voor uw naaste? Bel de Mantelzorglijn: 030 760 60 55."
+    )
+
+
+class ActionHumanHandoff(Action):
+    """Point to a person: the gemeente (named when known) and the Mantelzorglijn."""
+
+    def name(self) -> Text:
+        return "action_human_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        name = gemeente_name(tracker.get_slot("gm_code"))
+        where = f"de gemeente {name}" if name else "uw gemeente"
+        dispatcher.utter_message(
+            text=(f"U kunt een medewerker van {where} spreken. Bel 14 + het netnummer van "
+                  "uw gemeente, of kijk op de website van de gemeente. Voor advies over "
+                  "mantelzorg kunt u ook de Mantelzorglijn bellen: 030 760 60 55."),
+        )
+        return []

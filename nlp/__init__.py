@@ -1,0 +1,1 @@
+"""Dutch NLP pieces: the offline spaCy pipeline builder and custom Rasa components."""

@@ -1,0 +1,63 @@
+"""Build the offline Dutch spaCy pipeline used by Rasa's SpacyNLP.
+
+``spacy.blank("nl")`` plus tokenizer exceptions for names such as 's-Hertogenbosch and
+an entity ruler that tags gemeenten (``gemeente``) and postcodes (``postcode``).
+Nothing is downloaded. Usage: ``python -m nlp.build_spacy_pipeline build/spacy_nl``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+import spacy
+from spacy.language import Language
+
+from nlp.gazetteer import apostrophe_names, gemeente_names
+
+# Two-letter Dutch words that must not be read as postcode letters ("1234 en ...").
+_NOT_POSTCODE_LETTERS = [
+    "en", "in", "op", "om", "te", "de", "je", "ik", "na", "al", "nu", "zo", "is",
+    "of", "uw", "er", "me", "we", "ze", "ga", "ja", "nee", "au", "du", "hoe", "wat",
+]
+# Letter pairs never used in Dutch postcodes.
+_EXCLUDED_PAIRS = ["sa", "sd", "ss"]
+
+
+def postcode_patterns() -> List[Dict]:
+    four_digits = {"TEXT": {"REGEX": r"^[1-9][0-9]{3}$"}}
+    letters = {"LOWER": {"REGEX": r"^[a-z]{2}$", "NOT_IN": _NOT_POSTCODE_LETTERS + _EXCLUDED_PAIRS}}
+    joined = {"LOWER": {"REGEX": r"^[1-9][0-9]{3}(?!sa|sd|ss)[a-z]{2}$"}}
+    return [
+        {"label": "postcode", "pattern": [four_digits, letters]},
+        {"label": "postcode", "pattern": [joined]},
+        {"label": "postcode", "pattern": [four_digits]},
+    ]
+
+
+def build(output_dir: Path) -> Language:
+    nlp = spacy.blank("nl")
+    names = gemeente_names()
+    for name in apostrophe_names(names):
+        for surface in {name, name.lower(), name.replace("'", "’"), name.lower().replace("'", "’")}:
+            nlp.tokenizer.add_special_case(surface, [{"ORTH": surface}])
+    ruler = nlp.add_pipe(
+        "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
+    )
+    patterns: List[Dict] = [
+        {"label": "gemeente", "pattern": name, "id": code} for name, code in sorted(names.items())
+    ]
+    patterns.extend(postcode_patterns())
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.meta["name"] = "carer_nl"
+    nlp.meta["version"] = "1.0.0"
+    nlp.meta["description"] = "Offline Dutch pipeline: blank nl + gemeente/postcode entity ruler"
+    output_dir.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(output_dir)
+    return nlp
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "build/spacy_nl")
+    pipeline = build(target)
+    print(f"spaCy pipeline written to {target} ({len(pipeline.get_pipe('entity_ruler'))} patterns)")

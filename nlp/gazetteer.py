@@ -1,0 +1,24 @@
+"""Names of gemeenten (official, short and aliases) for the entity ruler.
+
+The name logic lives in the lookup library (`lookup.text`, `lookup.places`); this module
+keeps the functions the spaCy pipeline builder uses. No Rasa or spaCy imports.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, Iterable, Set
+
+from lookup.places import DATA_DIR, Places
+from lookup.text import strip_accents
+
+__all__ = ["DATA_DIR", "apostrophe_names", "gemeente_names", "strip_accents"]
+
+
+def gemeente_names(data_dir: Path = DATA_DIR) -> Dict[str, str]:
+    """Map every surface form of a gemeente name to its CBS code (GM0363)."""
+    return Places(data_dir).surface_names()
+
+
+def apostrophe_names(names: Iterable[str]) -> Set[str]:
+    """Names starting with 's- that the tokenizer must keep whole."""
+    return {n for n in names if n.startswith(("'s-", "’s-", "'s ", "s-"))}

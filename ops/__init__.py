@@ -1,0 +1,1 @@
+"""Operational helpers: model state, starting the stack, running the assistant."""

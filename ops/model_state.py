@@ -1,0 +1,122 @@
+"""Decide whether the model is current, by a content hash of everything that shapes it.
+
+A model is stored as ``models/model-<hash>.tar.gz``; it is current when a file with the
+hash of today's config, domain, training data and custom NLU code exists. Timestamps are
+never used, so a fresh clone and a touched file behave the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = ROOT / "models"
+SPACY_DIR = ROOT / "build" / "spacy_nl"
+
+# Everything whose content changes what `rasa train` produces.
+HASHED_PATHS = ["config.yml", "domain.yml", "data", "nlp", "lookup/data/gemeenten_2025.csv", "lookup/data/aliases.csv"]
+HASHED_SUFFIXES = {".yml", ".yaml", ".py", ".csv", ".json"}
+
+
+def _files(paths: Iterable[str], root: Path) -> List[Path]:
+    found: List[Path] = []
+    for rel in paths:
+        p = root / rel
+        if p.is_file():
+            found.append(p)
+        elif p.is_dir():
+            found.extend(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix in HASHED_SUFFIXES and "__pycache__" not in f.parts
+            )
+    return sorted(found)
+
+
+def content_hash(root: Path = ROOT, config: str = "config.yml") -> str:
+    """Short sha256 over the paths and contents of the model's inputs."""
+    digest = hashlib.sha256()
+    paths = [config if p == "config.yml" else p for p in HASHED_PATHS]
+    for f in _files(paths, root):
+        digest.update(str(f.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(f.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def model_name(root: Path = ROOT, config: str = "config.yml") -> str:
+    prefix = "model" if config == "config.yml" else Path(config).stem
+    return f"{prefix}-{content_hash(root, config)}"
+
+
+def current_model(root: Path = ROOT, config: str = "config.yml") -> Optional[Path]:
+    path = root / "models" / f"{model_name(root, config)}.tar.gz"
+    return path if path.exists() else None
+
+
+def rasa_env() -> dict:
+    """Environment for every Rasa process: offline, no telemetry, repeatable."""
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("PYTHONHASHSEED", "0")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("TF_DETERMINISTIC_OPS", "1")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def rasa_bin() -> str:
+    return str(Path(sys.executable).parent / "rasa")
+
+
+def ensure_spacy_pipeline() -> None:
+    """Build the offline spaCy pipeline when missing (it is derived, not committed)."""
+    if (SPACY_DIR / "meta.json").exists():
+        return
+    subprocess.run([sys.executable, "-m", "nlp.build_spacy_pipeline", str(SPACY_DIR)],
+                   cwd=ROOT, env=rasa_env(), check=True)
+
+
+def train_if_needed(config: str = "config.yml", data: str = "data", force: bool = False) -> Path:
+    """Train when no model matches the current content hash; return the model path."""
+    ensure_spacy_pipeline()
+    existing = current_model(ROOT, config)
+    if existing and not force:
+        print(f"Model is current: {existing.relative_to(ROOT)}", flush=True)
+        return existing
+    name = model_name(ROOT, config)
+    print(f"Training {name} (data or config changed) ...", flush=True)
+    started = time.monotonic()
+    subprocess.run(
+        [rasa_bin(), "train", "--config", config, "--domain", "domain.yml", "--data", data,
+         "--out", "models", "--fixed-model-name", name],
+        cwd=ROOT, env=rasa_env(), check=True,
+    )
+    print(f"Trained in {time.monotonic() - started:.0f} s", flush=True)
+    path = ROOT / "models" / f"{name}.tar.gz"
+    if not path.exists():
+        raise SystemExit(f"Training finished but {path} is missing")
+    return path
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Train the model when its inputs changed.")
+    parser.add_argument("--config", default="config.yml")
+    parser.add_argument("--force", action="store_true")
+    parser.add_argument("--print-path", action="store_true", help="only print the current model path")
+    args = parser.parse_args()
+    if args.print_path:
+        model = current_model(ROOT, args.config)
+        if not model:
+            raise SystemExit("no current model; run: python -m ops.model_state")
+        print(model)
+    else:
+        train_if_needed(args.config, force=args.force)

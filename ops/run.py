@@ -1,0 +1,86 @@
+"""The run command: train when needed, start action server, Rasa server and the demo page.
+
+Prints where to talk to the assistant and keeps running until Ctrl-C.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ops.model_state import ROOT, train_if_needed
+from ops.stack import Stack, write_endpoints
+
+ENV_FILE = ROOT / ".env.local"
+
+
+def load_or_create_token() -> str:
+    """API token from RASA_TOKEN, else a random one kept in .env.local (git-ignored)."""
+    if os.environ.get("RASA_TOKEN"):
+        return os.environ["RASA_TOKEN"]
+    if ENV_FILE.exists():
+        for line in ENV_FILE.read_text().splitlines():
+            if line.startswith("RASA_TOKEN="):
+                return line.split("=", 1)[1].strip()
+    token = secrets.token_urlsafe(24)
+    with open(ENV_FILE, "a", encoding="utf-8") as f:
+        f.write(f"RASA_TOKEN={token}\n")
+    os.chmod(ENV_FILE, 0o600)
+    return token
+
+
+def main() -> int:
+    model = train_if_needed()
+    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
+    action_port = int(os.environ.get("ACTION_PORT", "5055"))
+    web_port = int(os.environ.get("WEB_PORT", "8080"))
+    workdir = ROOT / "build" / "run"
+    workdir.mkdir(parents=True, exist_ok=True)
+    endpoints = Path(os.environ.get("RASA_ENDPOINTS", "")) if os.environ.get("RASA_ENDPOINTS") else \
+        write_endpoints(workdir / "endpoints.yml", action_port, ROOT / "rasa_tracker.db")
+    stack = Stack(model=model, workdir=workdir, token=load_or_create_token(),
+                  rasa_port=rasa_port, action_port=action_port, endpoints=endpoints,
+                  cors=os.environ.get("CORS_ORIGINS", f"http://localhost:{web_port}"))
+    print("Starting the action server and the Rasa server (this takes about half a minute) ...", flush=True)
+    stack.start()
+    web = subprocess.Popen(
+        [sys.executable, "-m", "web.serve", "--port", str(web_port), "--rasa-url", f"http://localhost:{rasa_port}"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    print(f"""
+De assistent draait.
+  Demo-webpagina (chat):   http://localhost:{web_port}/
+  REST:                    POST http://localhost:{rasa_port}/webhooks/rest/webhook  {{"sender": "u1", "message": "hallo"}}
+  HTTP API (met token):    http://localhost:{rasa_port}/status?token=<RASA_TOKEN uit .env.local>
+  Actieserver:             http://localhost:{action_port}/health
+  Logbestanden:            {workdir}
+  In de terminal chatten:  bash scripts/shell.sh   (in een tweede terminal)
+Stoppen: Ctrl-C
+""", flush=True)
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while not stopping:
+            for proc, what in ((stack.rasa_proc, "Rasa server"), (stack.action_proc, "action server"), (web, "web server")):
+                if proc is not None and proc.poll() is not None:
+                    print(f"The {what} stopped (exit {proc.returncode}); see {workdir}", file=sys.stderr)
+                    stopping = True
+            time.sleep(1)
+    finally:
+        web.terminate()
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Start and stop the real assistant: the action server and the Rasa server.
+
+Used by the run command, the HTTP tests and the benchmarks, so that all three drive the
+same processes in the same way.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+import yaml
+
+from ops.model_state import ROOT, rasa_bin, rasa_env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def write_endpoints(path: Path, action_port: int, tracker_db: Path,
+                    extra: Optional[Dict[str, Any]] = None) -> Path:
+    """Endpoints for one stack: our action server and a SQLite tracker store."""
+    endpoints: Dict[str, Any] = {
+        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
+        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(tracker_db)},
+        "lock_store": {"type": "in_memory"},
+    }
+    endpoints.update(extra or {})
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Stack:
+    """One action server plus one Rasa server on loopback."""
+
+    model: Path
+    workdir: Path
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    credentials: Path = ROOT / "credentials.yml"
+    endpoints: Optional[Path] = None
+    cors: str = "*"
+    env: Dict[str, str] = field(default_factory=dict)
+    rasa_proc: Optional[subprocess.Popen] = None
+    action_proc: Optional[subprocess.Popen] = None
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    @property
+    def rasa_log(self) -> Path:
+        return self.workdir / "rasa.log"
+
+    @property
+    def action_log(self) -> Path:
+        return self.workdir / "actions.log"
+
+    def _env(self) -> Dict[str, str]:
+        env = rasa_env()
+        env.update(self.env)
+        return env
+
+    def start_action_server(self) -> None:
+        log = open(self.action_log, "ab")
+        self.action_proc = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        self._wait(f"{self.action_url}/health", 120, self.action_proc, self.action_log)
+
+    def stop_action_server(self) -> None:
+        _stop(self.action_proc)
+        self.action_proc = None
+
+    def start_rasa(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.endpoints is None:
+            self.endpoints = write_endpoints(
+                self.workdir / "endpoints.yml", self.action_port, self.workdir / "tracker.db")
+        log = open(self.rasa_log, "ab")
+        self.rasa_proc = subprocess.Popen(
+            [rasa_bin(), "run", "--model", str(self.model), "--enable-api",
+             "--auth-token", self.token, "--port", str(self.rasa_port),
+             "--interface", "127.0.0.1",
+             "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
+             "--cors", self.cors],
+            cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        self._wait(f"{self.rasa_url}/status?token={self.token}", 240, self.rasa_proc, self.rasa_log)
+
+    def stop_rasa(self) -> None:
+        _stop(self.rasa_proc)
+        self.rasa_proc = None
+
+    def start(self) -> "Stack":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.start_action_server()
+        self.start_rasa()
+        return self
+
+    def stop(self) -> None:
+        self.stop_rasa()
+        self.stop_action_server()
+
+    def send(self, sender: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
+        """Send one message over the REST channel; return the bot's messages."""
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text}, timeout=timeout,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        response = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": self.token}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    @staticmethod
+    def _wait(url: str, timeout: float, proc: Optional[subprocess.Popen], log: Path) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"process exited early; see {log}:\n{_tail(log)}")
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{url} not ready after {timeout} s; see {log}:\n{_tail(log)}")
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _stop(proc: Optional[subprocess.Popen]) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def bot_texts(messages: List[Dict[str, Any]]) -> str:
+    """All text of the bot's reply, joined, for assertions."""
+    return "\n".join(m.get("text", "") for m in messages if m.get("text"))
+
+
+if __name__ == "__main__":
+    print(json.dumps({"free_port": free_port()}))

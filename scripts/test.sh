@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The test command: the same setup as run, the browser for the page tests, a current
+# model, then every test. The last line printed is pytest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/install_test_deps.sh
+export RASA_TELEMETRY_ENABLED=false PYTHONPATH=.
+.venv/bin/python -m ops.model_state
+exec .venv/bin/python -m pytest "$@"

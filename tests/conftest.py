@@ -1,0 +1,61 @@
+"""Shared fixtures: the real assistant (action server + Rasa server) on loopback."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from ops.model_state import ROOT, current_model
+from ops.stack import Stack
+from tests.fakes import FakeGraphAPI, FakeTwilioAPI, channel_env
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def require_model() -> Path:
+    model = current_model()
+    if model is None:
+        pytest.fail("No current model. Run the test command (bash scripts/test.sh), which trains first.")
+    return model
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    return require_model()
+
+
+@pytest.fixture(scope="session")
+def fake_graph() -> Iterator[FakeGraphAPI]:
+    """Fake Meta Graph API on loopback; the stack's WhatsApp Cloud channel sends here."""
+    with FakeGraphAPI() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def fake_twilio() -> Iterator[FakeTwilioAPI]:
+    """Fake Twilio API on loopback; the stack's Twilio WhatsApp channel sends here."""
+    with FakeTwilioAPI() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
+          fake_graph: FakeGraphAPI, fake_twilio: FakeTwilioAPI) -> Iterator[Stack]:
+    """One running stack for the whole test session; tests use distinct sender ids."""
+    workdir = tmp_path_factory.mktemp("stack")
+    running = Stack(model=model_path, workdir=workdir)
+    # channel secrets are test values; the fake APIs' URLs replace Meta's and Twilio's
+    running.env = {**channel_env(fake_graph, fake_twilio, running.rasa_url), **_stack_env()}
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+def _stack_env() -> dict:
+    """Extra environment for the stack under test (channel secrets are test values)."""
+    env = {key: value for key, value in os.environ.items() if key.startswith("TEST_STACK_")}
+    return env
