@@ -1,0 +1,47 @@
+# Commands for developers and content editors. Editors: see docs/editors.md.
+#   make validate       check questions, answers, sources, B1 language and references
+#   make retrain        check → train (with progress) → measure → report → compare → publish
+#   make rollback       put the previous model back in the running assistant
+#   make unrecognised   questions the assistant did not understand (personal data removed)
+#   make export-csv / make import-csv   all topics as one spreadsheet (CSV=onderwerpen.csv)
+PY := .venv/bin/python
+CSV ?= onderwerpen.csv
+ARGS ?=
+export PYTHONPATH := .
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: setup run test validate retrain rollback live-status unrecognised export-csv import-csv
+
+setup:
+	bash scripts/setup.sh
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+$(PY):
+	bash scripts/setup.sh
+
+validate: | $(PY)
+	$(PY) -m editor.validate $(ARGS)
+
+retrain: | $(PY)
+	$(PY) -m editor.retrain $(ARGS)
+
+rollback: | $(PY)
+	$(PY) -m editor.publish rollback $(ARGS)
+
+live-status: | $(PY)
+	$(PY) -m editor.publish status $(ARGS)
+
+unrecognised: | $(PY)
+	$(PY) -m editor.unrecognised $(ARGS)
+
+export-csv: | $(PY)
+	$(PY) -m editor.spreadsheet export $(CSV)
+
+import-csv: | $(PY)
+	$(PY) -m editor.spreadsheet import $(CSV) $(ARGS)

@@ -1,0 +1,182 @@
+"""Custom actions that answer with the lookup library.
+
+- action_find_clientondersteuner: up to 3 nearest providers serving the gemeente + the
+  gemeente's own route.
+- action_find_zorgkantoor: the zorgkantoorregio and its zorgkantoor (says so when the
+  record is not verified).
+- action_change_location: a new postcode/gemeente outside a form; reruns the last lookup
+  or asks what the user wants.
+- action_location_shared: a shared location (WhatsApp) -> nearest PC4 -> answer.
+
+No message text or postcode is logged above DEBUG.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import lookup_messages as msgs
+from actions.location import (
+    KIND_CLIENTONDERSTEUNER,
+    KIND_ZORGKANTOOR,
+    SLOT_GM_CODE,
+    SLOT_LOOKUP_KIND,
+    SLOT_PC4,
+    SLOT_WOONPLAATS,
+    answer,
+    outcome_for,
+    resolve_from_tracker,
+    shared_point,
+)
+from lookup import Resolution, Status, get_lookup
+
+logger = logging.getLogger(__name__)
+
+
+def _send(dispatcher: CollectingDispatcher, messages: List[Dict[str, Any]]) -> None:
+    for message in messages:
+        dispatcher.utter_message(**message)
+
+
+def _slot_events(slots: Dict[str, Any]) -> List[EventType]:
+    return [SlotSet(name, value) for name, value in slots.items()]
+
+
+class _FindAction(Action):
+    kind: str = KIND_CLIENTONDERSTEUNER
+
+    def name(self) -> Text:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events: List[EventType] = [SlotSet(SLOT_LOOKUP_KIND, self.kind)]
+        try:
+            lookup = get_lookup()
+            gm_code: Optional[str] = tracker.get_slot(SLOT_GM_CODE)
+            pc4: Optional[str] = tracker.get_slot(SLOT_PC4)
+            if not gm_code or gm_code not in lookup.places.gemeenten:
+                # normally the form has filled gm_code; resolve what we have as a fallback
+                res = resolve_from_tracker(lookup, tracker, tracker.get_slot(SLOT_WOONPLAATS))
+                outcome = outcome_for(lookup, res, pc4)
+                if not outcome.resolved:
+                    _send(dispatcher, outcome.messages)
+                    return events + _slot_events(outcome.slots)
+                events += _slot_events(outcome.slots)
+                _send(dispatcher, outcome.messages)
+                gm_code, pc4 = outcome.slots[SLOT_GM_CODE], outcome.slots[SLOT_PC4]
+            _send(dispatcher, answer(lookup, self.kind, gm_code, pc4))
+        except Exception:
+            logger.exception("%s failed", self.name())
+            _send(dispatcher, msgs.lookup_unavailable())
+        return events
+
+
+class ActionFindClientondersteuner(_FindAction):
+    kind = KIND_CLIENTONDERSTEUNER
+
+    def name(self) -> Text:
+        return "action_find_clientondersteuner"
+
+
+class ActionFindZorgkantoor(_FindAction):
+    kind = KIND_ZORGKANTOOR
+
+    def name(self) -> Text:
+        return "action_find_zorgkantoor"
+
+
+def _answer_or_ask(
+    dispatcher: CollectingDispatcher, tracker: Tracker, res: Resolution, default_kind: Optional[str]
+) -> List[EventType]:
+    """Common tail of change/shared location: set slots, then rerun the lookup or ask."""
+    lookup = get_lookup()
+    outcome = outcome_for(lookup, res, tracker.get_slot(SLOT_PC4))
+    kind = tracker.get_slot(SLOT_LOOKUP_KIND) or default_kind
+    if not outcome.resolved:
+        _send(dispatcher, outcome.messages)
+        if res.status is Status.AMBIGUOUS:
+            # remember the border postcode; the chosen gemeente comes back as inform_location
+            events = _slot_events({SLOT_PC4: res.pc4, SLOT_GM_CODE: None, SLOT_WOONPLAATS: None})
+        else:
+            # keep the location we already had (if any) and say so
+            known = tracker.get_slot(SLOT_GM_CODE)
+            if known in lookup.places.gemeenten:
+                _send(dispatcher, msgs.location_kept(lookup.gemeente(known)))
+            events = []
+        if kind:
+            events.append(SlotSet(SLOT_LOOKUP_KIND, kind))
+        return events
+    events = _slot_events(outcome.slots)
+    gm_code, pc4 = outcome.slots[SLOT_GM_CODE], outcome.slots[SLOT_PC4]
+    _send(dispatcher, outcome.messages)  # e.g. 'Drachten hoort bij de gemeente Smallingerland.'
+    if kind:
+        _send(dispatcher, answer(lookup, kind, gm_code, pc4))
+        events.append(SlotSet(SLOT_LOOKUP_KIND, kind))
+    else:
+        _send(dispatcher, msgs.location_changed(lookup.gemeente(gm_code), pc4))
+        _send(dispatcher, msgs.what_next())
+    return events
+
+
+class ActionChangeLocation(Action):
+    """inform_location outside a form: change the remembered location."""
+
+    def name(self) -> Text:
+        return "action_change_location"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            # only the latest message counts: the slot may still hold the old location
+            res = resolve_from_tracker(get_lookup(), tracker, None)
+            logger.debug("change location: %s via %s", res.status.value, res.via)
+            return _answer_or_ask(dispatcher, tracker, res, default_kind=None)
+        except Exception:
+            logger.exception("action_change_location failed")
+            _send(dispatcher, msgs.lookup_unavailable())
+            return []
+
+
+class ActionLocationShared(Action):
+    """share_location (WhatsApp): nearest PC4 -> gemeente -> nearest cliëntondersteuners
+    (or the zorgkantoor when that was the last question)."""
+
+    def name(self) -> Text:
+        return "action_location_shared"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            lookup = get_lookup()
+            point = shared_point(tracker)
+            if point is None:
+                res = Resolution(Status.NOT_FOUND)
+            else:
+                res = lookup.resolve_point(*point)
+            logger.debug("shared location: %s", res.status.value)
+            return _answer_or_ask(dispatcher, tracker, res, default_kind=KIND_CLIENTONDERSTEUNER)
+        except Exception:
+            logger.exception("action_location_shared failed")
+            _send(dispatcher, msgs.lookup_unavailable())
+            return []
+
+
+def _warm_up() -> None:
+    """Load the lookup data when the action server starts, so registry problems are
+    logged at start-up and the first user does not wait."""
+    try:
+        get_lookup()
+    except Exception:  # the actions retry on first use and answer politely if it fails
+        logger.exception("lookup data could not be loaded at start-up")
+
+
+_warm_up()

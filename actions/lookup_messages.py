@@ -1,0 +1,219 @@
+"""Dutch wording for the lookup answers (B1, 'u', at most 80 words per message, a next step).
+
+Every function returns a list of messages: dicts with "text" and optionally "buttons",
+ready for `dispatcher.utter_message(**message)`. No Rasa imports, so the wording can be
+tested on its own.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Sequence
+
+from lookup import Gemeente, ProviderHit, Region, Resolution, Status, Zorgkantoor
+
+Message = Dict[str, Any]
+MAX_WORDS = 80
+
+ROUTE_GEMEENTE = "bel 14 + het netnummer van uw gemeente, of kijk op de website van uw gemeente"
+MANTELZORGLIJN = "de Mantelzorglijn: 030 760 60 55"
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _msg(text: str, buttons: Optional[List[Dict[str, str]]] = None) -> Message:
+    message: Message = {"text": text}
+    if buttons:
+        message["buttons"] = buttons
+    return message
+
+
+def _join_names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def format_km(km: float) -> str:
+    """Dutch distance: 'minder dan 1 km', '2,4 km', '12 km'."""
+    if km < 1.0:
+        return "minder dan 1 km"
+    if km < 10.0:
+        return f"{km:.1f}".replace(".", ",") + " km"
+    return f"{round(km)} km"
+
+
+def location_payload(gemeente_name: str) -> str:
+    return "/inform_location" + json.dumps({"gemeente": gemeente_name}, ensure_ascii=False)
+
+
+def gemeente_buttons(gemeenten: Sequence[Gemeente]) -> List[Dict[str, str]]:
+    return [{"title": gm.name, "payload": location_payload(gm.name)} for gm in gemeenten]
+
+
+# --- where do you live? -----------------------------------------------------------
+
+
+def ask_which_gemeente(res: Resolution, gemeenten: Sequence[Gemeente]) -> List[Message]:
+    names = _join_names([gm.name for gm in gemeenten])
+    if res.via == "postcode" and res.pc4:
+        text = f"Postcode {res.pc4} ligt in meer dan één gemeente: {names}. Kies hieronder uw gemeente."
+    elif res.via == "coordinates" and res.pc4:
+        text = (f"Uw locatie ligt bij postcode {res.pc4}. Die postcode ligt in meer dan één gemeente: "
+                f"{names}. Kies hieronder uw gemeente.")
+    else:
+        place = res.matched_name or res.query
+        text = f"'{place}' kan bij meer gemeenten horen: {names}. Kies hieronder uw gemeente."
+    return [_msg(text, gemeente_buttons(gemeenten))]
+
+
+def understood_as(res: Resolution, gemeente: Gemeente) -> List[Message]:
+    """Say how a village or a misspelt name was read, so the user can correct it."""
+    if res.via == "place" and res.matched_name:
+        return [_msg(f"{res.matched_name} hoort bij de gemeente {gemeente.name}.")]
+    if res.via == "fuzzy":
+        return [_msg(f"Ik ga uit van de gemeente {gemeente.name}. Klopt dat niet? Stuur dan uw postcode.")]
+    return []
+
+
+def not_understood_location(res: Resolution) -> List[Message]:
+    """Unknown postcode, unknown place, a province, a location abroad, or nothing found."""
+    if res.status is Status.UNKNOWN_POSTCODE:
+        if res.reason == "format":
+            text = (f"'{res.query}' is geen Nederlandse postcode. Een postcode heeft 4 cijfers en "
+                    "2 letters, bijvoorbeeld 3511 AB. U mag ook de naam van uw gemeente sturen.")
+        else:
+            text = (f"Postcode {res.query} kan ik niet vinden. Klopt de postcode? Een postcode heeft "
+                    "4 cijfers en 2 letters, bijvoorbeeld 3511 AB. U mag ook de naam van uw gemeente sturen.")
+    elif res.status is Status.UNKNOWN_PLACE:
+        text = (f"Ik ken geen gemeente of woonplaats '{res.query}'. Kijkt u de spelling nog even na? "
+                "U mag ook uw postcode sturen, bijvoorbeeld 3511 AB.")
+    elif res.status is Status.OUTSIDE:
+        text = ("Deze locatie ligt niet in Nederland. Ik kan alleen zoeken in Nederland. "
+                "Stuur de postcode of de gemeente waar u of uw naaste woont.")
+    elif res.reason == "province":
+        text = (f"{res.query.title()} is een provincie. Ik heb de gemeente nodig. "
+                "In welke gemeente woont u? U mag ook uw postcode sturen.")
+    else:
+        text = ("Ik heb geen postcode of gemeente in uw bericht gevonden. Stuur uw postcode, "
+                "bijvoorbeeld 3511 AB, of de naam van uw gemeente.")
+    return [_msg(text)]
+
+
+# --- cliëntondersteuners -----------------------------------------------------------
+
+
+def _where(gemeente: Gemeente, pc4: Optional[str]) -> str:
+    if pc4:
+        return f"U woont in de gemeente {gemeente.name} (postcode {pc4})."
+    return f"U woont in de gemeente {gemeente.name}."
+
+
+def _provider_text(index: int, hit: ProviderHit, extras: bool = True) -> str:
+    p = hit.provider
+    parts = [f"{index}. {p.name} ({p.kind_label}), {format_km(hit.distance_km)}."]
+    address = ", ".join(x for x in (p.address, " ".join(x for x in (p.postcode, p.place) if x)) if x)
+    if address:
+        parts.append(address + ".")
+    if p.phone:
+        parts.append(f"Tel. {p.phone}.")
+    if p.website:
+        parts.append(p.website)
+    if extras and p.opening_hours:
+        parts.append(f"Open: {p.opening_hours}.")
+    if extras and p.supports_carers:
+        parts.append("Ook voor mantelzorgers.")
+    other_languages = [lang for lang in p.languages if lang.lower() != "nederlands"]
+    if extras and other_languages:
+        parts.append("Ook in het " + _join_names(other_languages) + ".")
+    return " ".join(parts)
+
+
+def _fit(intro: str, hits: Sequence[ProviderHit]) -> List[Message]:
+    """One message within MAX_WORDS: full details, else without opening hours and
+    languages, else the intro and one message per provider."""
+    for extras in (True, False):
+        combined = "\n".join([intro] + [_provider_text(i, h, extras) for i, h in enumerate(hits, 1)])
+        if word_count(combined) <= MAX_WORDS:
+            return [_msg(combined)]
+    return [_msg(intro)] + [_msg(_provider_text(i, h)) for i, h in enumerate(hits, 1)]
+
+
+def clientondersteuners(gemeente: Gemeente, pc4: Optional[str], hits: Sequence[ProviderHit]) -> List[Message]:
+    if hits:
+        origin = f"postcode {pc4}" if pc4 else "het midden van de gemeente"
+        intro = (f"Gratis cliëntondersteuning voor de gemeente {gemeente.name} "
+                 f"(afstand vanaf {origin}):")
+        messages = _fit(intro, hits)
+        note = ("Let op: dit zijn voorbeeldgegevens, deze organisaties bestaan niet echt. "
+                if any(h.provider.fictitious for h in hits) else "")
+        messages.append(_msg(
+            f"{note}U kunt ook zelf contact opnemen met de gemeente {gemeente.name}: {ROUTE_GEMEENTE}. "
+            "Vraag naar onafhankelijke cliëntondersteuning. Woont u ergens anders? "
+            "Stuur dan uw postcode of gemeente."
+        ))
+        return messages
+    return [
+        _msg(f"{_where(gemeente, pc4)} Voor uw gemeente staat nog geen cliëntondersteuner in mijn lijst. "
+             f"Neem contact op met de gemeente {gemeente.name}: {ROUTE_GEMEENTE}. Vraag naar gratis "
+             "onafhankelijke cliëntondersteuning."),
+        _msg(f"Wilt u eerst met iemand praten over de zorg voor uw naaste? Bel {MANTELZORGLIJN}. "
+             "Woont u ergens anders? Stuur dan uw postcode of gemeente."),
+    ]
+
+
+# --- zorgkantoor (Wlz) ----------------------------------------------------------------
+
+
+def zorgkantoor(gemeente: Gemeente, region: Region, record: Zorgkantoor) -> List[Message]:
+    first = (f"De gemeente {gemeente.name} hoort bij zorgkantoorregio {region.name}. Het zorgkantoor "
+             "regelt zorg uit de Wet langdurige zorg (Wlz). U kunt daar ook vragen om een gratis "
+             "cliëntondersteuner voor de Wlz.")
+    if record.verified:
+        details = [f"Het zorgkantoor in uw regio is van {record.concern}." if record.concern else ""]
+        if record.phone:
+            details.append(f"Telefoon: {record.phone}.")
+        if record.website:
+            details.append(f"Website: {record.website}")
+        second = " ".join(d for d in details if d) or (
+            f"Uw zorgverzekeraar kan u vertellen hoe u het zorgkantoor {region.name} bereikt.")
+    elif record.concern and not record.concern_is_uncertain:
+        second = (f"Let op: wij hebben nog niet gecontroleerd welke zorgverzekeraar dit zorgkantoor "
+                  f"uitvoert. Waarschijnlijk is dat {record.concern}. Vraag het na bij uw "
+                  f"zorgverzekeraar en noem de regio {region.name}.")
+    else:
+        second = ("Let op: wij weten niet zeker welke zorgverzekeraar dit zorgkantoor uitvoert. "
+                  f"Vraag het na bij uw zorgverzekeraar en noem de regio {region.name}.")
+    next_step = ("Heeft uw naaste nog geen Wlz-indicatie? Die vraagt u aan bij het CIZ. "
+                 "Woont u ergens anders? Stuur dan uw postcode of gemeente.")
+    return [_msg(first), _msg(f"{second} {next_step}")]
+
+
+# --- location changes ------------------------------------------------------------------
+
+
+def location_changed(gemeente: Gemeente, pc4: Optional[str]) -> List[Message]:
+    where = f"de gemeente {gemeente.name}" + (f" (postcode {pc4})" if pc4 else "")
+    return [_msg(f"Ik heb uw woonplaats aangepast naar {where}.")]
+
+
+def what_next() -> List[Message]:
+    return [_msg(
+        "Waar kan ik u mee helpen?",
+        [
+            {"title": "Cliëntondersteuner zoeken", "payload": "/find_clientondersteuner"},
+            {"title": "Zorgkantoor zoeken (Wlz)", "payload": "/find_zorgkantoor"},
+        ],
+    )]
+
+
+def location_kept(gemeente: Optional[Gemeente]) -> List[Message]:
+    if gemeente is None:
+        return []
+    return [_msg(f"Ik gebruik voorlopig nog de gemeente {gemeente.name}.")]
+
+
+def lookup_unavailable() -> List[Message]:
+    return [_msg("Het zoeken lukt nu even niet. Probeer het over een paar minuten opnieuw. "
+                 f"Heeft u nu hulp nodig? {ROUTE_GEMEENTE[0].upper() + ROUTE_GEMEENTE[1:]}.")]

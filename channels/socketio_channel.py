@@ -1,0 +1,104 @@
+"""Rasa's socket.io channel, with ``session_persistence`` that works on python-socketio 5.10+.
+
+Rasa 3.6's ``SocketIOInput`` calls ``sio.enter_room(...)`` without ``await``
+(RasaHQ/rasa#13027, unfixed in 3.6.21). Since python-socketio 5.10 ``AsyncServer.enter_room``
+is a real coroutine, so the client never joins its session's room and, with
+``session_persistence: true``, every bot reply is emitted to an empty room: the web chat
+stays silent ("coroutine 'AsyncServer.enter_room' was never awaited" in the log).
+
+This subclass keeps Rasa's channel (same name ``socketio``, same URL, events and
+credentials) and replaces two handlers:
+
+- ``session_request``: awaits ``enter_room`` (and still works where it is synchronous),
+  leaves the previous session's room on a new request ("Nieuw gesprek"), and only accepts a
+  client-supplied ``session_id`` of a sane shape (else it issues a new one);
+- ``user_uttered``: only for a session this socket has joined, so one browser cannot write
+  into another conversation by sending its id.
+
+Message text is never logged.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
+MAX_MESSAGE_CHARS = 5000
+
+
+async def _maybe_await(result: Any) -> Any:
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+class SocketIOInput(RasaSocketIOInput):
+    """Rasa's socket.io input channel with the room-join fix (see module docstring)."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        socketio_webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+        namespace = self.namespace
+
+        def joined_sessions(sid: Text) -> set:
+            try:
+                rooms = sio.rooms(sid, namespace=namespace or "/")
+            except (KeyError, ValueError):
+                rooms = []
+            return {room for room in rooms if room != sid}
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            if isinstance(requested, str) and _SESSION_ID.match(requested):
+                session_id = requested
+            else:
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                for room in joined_sessions(sid):
+                    if room != session_id:
+                        await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
+                await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            logger.debug("socketio: %s joined its session", sid)
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: Text, data: Dict) -> None:
+            if not isinstance(data, dict):
+                return
+            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            if self.session_persistence:
+                session_id = data.get("session_id")
+                if not isinstance(session_id, str) or session_id not in joined_sessions(sid):
+                    logger.warning("socketio: message for a session this socket has not joined; "
+                                   "ignored (send session_request first)")
+                    return
+                sender_id = session_id
+            else:
+                sender_id = sid
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            text = data.get("message", "")
+            text = text[:MAX_MESSAGE_CHARS] if isinstance(text, str) else ""
+            logger.debug("socketio: message of %d characters", len(text))
+            await on_new_message(UserMessage(text, output_channel, sender_id,
+                                             input_channel=self.name(),
+                                             metadata=metadata if isinstance(metadata, dict) else {}))
+
+        return socketio_webhook

@@ -1,0 +1,247 @@
+"""WhatsApp through Twilio, with the webhook signature checked.
+
+Rasa's built-in ``twilio`` channel accepts any POST: it never checks ``X-Twilio-Signature``,
+so anyone who knows the URL can talk to the assistant in a user's name. This channel does:
+the signature (HMAC-SHA1 of the public webhook URL plus the sorted form parameters, keyed
+with the auth token) is checked in constant time, and a missing or wrong one gets 403.
+
+Webhook: ``/webhooks/twilio_whatsapp/webhook`` (set it as "When a message comes in" in the
+Twilio console; the URL must be exactly ``TWILIO_WEBHOOK_URL``, because Twilio signs the
+URL it calls, and behind a proxy Rasa cannot see that URL itself).
+
+Inbound: text (``Body``; a typed number picks a numbered option), template quick-reply
+buttons (``ButtonPayload``), locations (``Latitude``/``Longitude`` → ``/share_location``),
+media (``NumMedia`` > 0) → a polite Dutch reply. A repeated delivery (same ``MessageSid``) is
+processed once. Outbound: Twilio's Messages API; buttons as numbered text, long text split
+under Twilio's 1,600-character limit, and the same 24-hour window as the Cloud API (outside
+it the Content template ``TWILIO_TEMPLATE_CONTENT_SID`` once, or nothing).
+
+Secrets only from the environment: ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``; also
+``TWILIO_WHATSAPP_NUMBER`` (``whatsapp:+31...``), ``TWILIO_API_URL``, ``TWILIO_WEBHOOK_URL``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from urllib.parse import parse_qsl
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels import whatsapp_format as fmt
+from channels.choices import ChoiceMemory
+from channels.dedup import MessageDeduplicator
+from channels.outbound import post, user_ref
+from channels.service_window import SEND, TEMPLATE, ServiceWindow
+from channels.signatures import verify_twilio_signature
+from channels.whatsapp_cloud import BAD_LOCATION_REPLY, MEDIA_REPLY, location_payload
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.twilio.com"
+SIGNATURE_HEADER = "X-Twilio-Signature"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+class TwilioClient:
+    def __init__(self, api_url: str, account_sid: Optional[str], auth_token: Optional[str],
+                 from_number: Optional[str]) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.from_number = from_number
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.account_sid and self.auth_token and self.from_number)
+
+    async def send(self, to: str, fields: Dict[str, str]) -> Optional[str]:
+        if not self.configured:
+            logger.warning("twilio_whatsapp: cannot send, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN "
+                           "or TWILIO_WHATSAPP_NUMBER is not set")
+            return None
+        data = {"To": to, "From": self.from_number or "", **fields}
+        status, body = await post(
+            f"{self.api_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json",
+            data=data, auth=aiohttp.BasicAuth(self.account_sid or "", self.auth_token or ""))
+        if 200 <= status < 300:
+            sid = (body or {}).get("sid", "?")
+            logger.debug("twilio_whatsapp: sent message %s to user %s", sid, user_ref(to))
+            return str(sid)
+        logger.error("twilio_whatsapp: Twilio answered %s (code %s)", status, (body or {}).get("code"))
+        return None
+
+
+class TwilioWhatsAppOutput(OutputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio_whatsapp"
+
+    def __init__(self, client: TwilioClient, window: ServiceWindow, choices: ChoiceMemory,
+                 template_content_sid: Optional[str] = None) -> None:
+        self.client = client
+        self.window = window
+        self.choices = choices
+        self.template_content_sid = template_content_sid
+
+    async def _deliver(self, recipient_id: Text, bodies: List[str],
+                       remember: Optional[List[Dict[str, Any]]] = None) -> None:
+        if not bodies:
+            return
+        decision = self.window.decide(recipient_id, bool(self.template_content_sid))
+        if decision == SEND:
+            if remember:
+                self.choices.remember(recipient_id, remember)
+            for body in bodies:
+                await self.client.send(recipient_id, {"Body": body})
+        elif decision == TEMPLATE:
+            logger.debug("twilio_whatsapp: outside the 24-hour window for user %s: template sent "
+                         "instead of %d message(s)", user_ref(recipient_id), len(bodies))
+            await self.client.send(recipient_id, {"ContentSid": self.template_content_sid or ""})
+        else:
+            logger.debug("twilio_whatsapp: outside the 24-hour window for user %s: %d message(s) "
+                         "not sent", user_ref(recipient_id), len(bodies))
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._deliver(recipient_id, fmt.split_text(fmt.plain_text(text), fmt.TWILIO_MAX_BODY))
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
+                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        if not buttons:
+            await self.send_text_message(recipient_id, text)
+            return
+        body = fmt.numbered_text(text, buttons)
+        await self._deliver(recipient_id, fmt.split_text(body, fmt.TWILIO_MAX_BODY), remember=buttons)
+
+    async def send_quick_replies(self, recipient_id: Text, text: Text,
+                                 quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        decision = self.window.decide(recipient_id, False)
+        if decision == SEND:
+            await self.client.send(recipient_id, {"MediaUrl": image})
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
+                               **kwargs: Any) -> None:
+        logger.debug("twilio_whatsapp: custom responses are not supported; skipped")
+
+
+class TwilioWhatsAppInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio_whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        creds = dict(credentials or {})
+        if creds.get("auth_token"):
+            logger.warning("twilio_whatsapp: 'auth_token' in credentials.yml is ignored; "
+                           "secrets come from environment variables")
+
+        def setting(env: str, key: str, default: Optional[str] = None) -> Optional[str]:
+            return os.environ.get(env) or (str(creds[key]) if creds.get(key) else default)
+
+        return cls(
+            account_sid=os.environ.get("TWILIO_ACCOUNT_SID") or None,
+            auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+            whatsapp_number=setting("TWILIO_WHATSAPP_NUMBER", "whatsapp_number"),
+            api_url=setting("TWILIO_API_URL", "api_url", DEFAULT_API_URL) or DEFAULT_API_URL,
+            webhook_url=setting("TWILIO_WEBHOOK_URL", "webhook_url"),
+            template_content_sid=setting("TWILIO_TEMPLATE_CONTENT_SID", "template_content_sid"),
+        )
+
+    def __init__(self, account_sid: Optional[str] = None, auth_token: Optional[str] = None,
+                 whatsapp_number: Optional[str] = None, api_url: str = DEFAULT_API_URL,
+                 webhook_url: Optional[str] = None, template_content_sid: Optional[str] = None,
+                 window: Optional[ServiceWindow] = None) -> None:
+        self.auth_token = auth_token
+        self.webhook_url = webhook_url
+        self.template_content_sid = template_content_sid
+        self.client = TwilioClient(api_url, account_sid, auth_token, whatsapp_number)
+        self.window = window or ServiceWindow()
+        self.dedup = MessageDeduplicator()
+        self.choices = ChoiceMemory()
+        if not auth_token:
+            logger.info("twilio_whatsapp: TWILIO_AUTH_TOKEN not set; the webhook answers 503")
+
+    def get_output_channel(self) -> OutputChannel:
+        return TwilioWhatsAppOutput(self.client, self.window, self.choices, self.template_content_sid)
+
+    def to_text(self, sender: str, form: Dict[str, str]) -> Tuple[Optional[str], str]:
+        if form.get("Latitude") and form.get("Longitude"):
+            payload = location_payload(form.get("Latitude"), form.get("Longitude"))
+            return (payload, "location") if payload else (None, "bad_location")
+        try:
+            media = int(form.get("NumMedia") or 0)
+        except ValueError:
+            media = 0
+        if media > 0:
+            return None, "media"
+        if form.get("ButtonPayload"):
+            return form["ButtonPayload"], "choice"
+        body = form.get("Body") or ""
+        payload = self.choices.resolve(sender, body)
+        return (payload, "choice") if payload else (body, "text")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("twilio_whatsapp_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({
+                "status": "ok",
+                "configured": {"webhook": bool(self.auth_token), "sending": self.client.configured,
+                               "template": bool(self.template_content_sid)},
+                "outside_window": dict(self.window.stats),
+                "duplicates_ignored": self.dedup.duplicates,
+            })
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.auth_token:
+                return response.text("Twilio is niet geconfigureerd", status=503)
+            try:
+                pairs = parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True)
+            except UnicodeDecodeError:
+                return response.text("bad request", status=400)
+            url = self.webhook_url or request.url
+            if not verify_twilio_signature(self.auth_token, url, pairs, request.headers.get(SIGNATURE_HEADER)):
+                logger.warning("twilio_whatsapp: webhook with a missing or wrong signature refused")
+                return response.text("forbidden", status=403)
+            form: Dict[str, str] = {}
+            for key, value in pairs:
+                form.setdefault(key, value)
+            sender = form.get("From") or ""
+            message_id = form.get("MessageSid") or form.get("SmsMessageSid") or ""
+            if not sender:
+                return response.text(EMPTY_TWIML, content_type="text/xml")
+            if not self.dedup.first_time(message_id):
+                logger.debug("twilio_whatsapp: duplicate delivery of %s ignored", message_id)
+                return response.text(EMPTY_TWIML, content_type="text/xml")
+            self.window.record_inbound(sender)
+            text, kind = self.to_text(sender, form)
+            self.choices.forget(sender)
+            logger.debug("twilio_whatsapp: message %s kind %s length %d from user %s",
+                         message_id, kind, len(text or ""), user_ref(sender))
+            output = self.get_output_channel()
+            try:
+                if kind == "media":
+                    await output.send_text_message(sender, MEDIA_REPLY)
+                elif kind == "bad_location":
+                    await output.send_text_message(sender, BAD_LOCATION_REPLY)
+                else:
+                    await on_new_message(UserMessage(
+                        text or "", output, sender, input_channel=self.name(),
+                        message_id=message_id or None,
+                        metadata={"twilio": {"message_sid": message_id, "kind": kind}}))
+            except Exception as exc:  # never let one message break the webhook
+                logger.error("twilio_whatsapp: handling message %s failed: %s", message_id,
+                             type(exc).__name__)
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        return webhook

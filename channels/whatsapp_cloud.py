@@ -1,0 +1,378 @@
+"""WhatsApp Cloud API (Meta) as a Rasa input and output channel.
+
+Webhook: ``/webhooks/whatsapp_cloud/webhook``
+- GET: Meta's verification (``hub.mode=subscribe``, ``hub.verify_token``, ``hub.challenge``).
+- POST: ``X-Hub-Signature-256`` is checked over the raw body in constant time; a missing or
+  wrong signature gets 401. Text, ``button_reply``, ``list_reply``, template quick replies and
+  locations go to Rasa (a location as ``/share_location{"latitude": .., "longitude": ..}``);
+  audio, images, video, documents, stickers and contacts get a polite Dutch reply from the
+  channel itself. A repeated delivery (same message id) is processed once.
+
+Outgoing (Graph API ``POST {api_url}/{phone_number_id}/messages``): see
+``channels.whatsapp_format`` for buttons, lists, numbered text and splitting; the 24-hour
+customer-service window is respected (``channels.service_window``): outside it the
+configured template is sent once, or nothing, and that is counted.
+
+Configuration: secrets only from the environment (``WHATSAPP_VERIFY_TOKEN``,
+``WHATSAPP_APP_SECRET``, ``WHATSAPP_ACCESS_TOKEN``); ``WHATSAPP_PHONE_NUMBER_ID``,
+``WHATSAPP_API_URL``, ``WHATSAPP_TEMPLATE_NAME`` and ``WHATSAPP_TEMPLATE_LANGUAGE`` from the
+environment or else credentials.yml. Without secrets the channel still loads and its webhook
+answers 503, so the assistant runs without WhatsApp configured.
+
+Message text is never logged; only message ids, types, lengths and a hash of the sender.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import re
+import traceback
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text, Tuple
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from channels import whatsapp_format as fmt
+from channels.choices import ChoiceMemory
+from channels.dedup import DEFAULT_TTL_SECONDS, MessageDeduplicator
+from channels.outbound import post, user_ref
+from channels.service_window import SEND, TEMPLATE, ServiceWindow
+from channels.signatures import verify_meta_signature
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://graph.facebook.com/v20.0"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+# Replies the channel gives itself, without NLU (Dutch, B1 level).
+MEDIA_REPLY = (
+    "Dank u wel voor uw bericht. Foto's, spraakberichten, video's en bestanden kan ik helaas "
+    "niet bekijken of beluisteren. Wilt u uw vraag in een kort tekstbericht typen? "
+    "U kunt ook uw locatie delen, dan zoek ik een cliëntondersteuner bij u in de buurt."
+)
+BAD_LOCATION_REPLY = (
+    "Die locatie kon ik niet lezen. Wilt u uw woonplaats of postcode typen? "
+    "Bijvoorbeeld: 3511 AB."
+)
+
+MEDIA_TYPES = {"image", "audio", "voice", "video", "document", "sticker", "contacts", "order",
+               "unsupported", "unknown"}
+IGNORED_TYPES = {"reaction", "system", "ephemeral", "request_welcome"}
+_CHALLENGE = re.compile(r"^[A-Za-z0-9_.\-]{1,256}$")
+
+
+def location_payload(latitude: Any, longitude: Any) -> Optional[str]:
+    """The intent payload for a shared location, or None when it is not a valid position."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or lat != lat or lon != lon:
+        return None
+    return "/share_location" + json.dumps({"latitude": lat, "longitude": lon})
+
+
+def _env(name: str, credentials: Dict[str, Any], key: str, default: Optional[str] = None) -> Optional[str]:
+    value = os.environ.get(name)
+    if value:
+        return value
+    value = credentials.get(key)
+    return str(value) if value not in (None, "") else default
+
+
+class GraphClient:
+    """Sends message objects to the Graph API for one business phone number."""
+
+    def __init__(self, api_url: str, phone_number_id: Optional[str], access_token: Optional[str]) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.phone_number_id = phone_number_id
+        self.access_token = access_token
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.phone_number_id and self.access_token)
+
+    async def send(self, recipient_id: str, message: Dict[str, Any]) -> Optional[str]:
+        """Send one message object; return WhatsApp's message id, or None on failure."""
+        if not self.configured:
+            logger.warning("whatsapp_cloud: cannot send, WHATSAPP_ACCESS_TOKEN or "
+                           "WHATSAPP_PHONE_NUMBER_ID is not set")
+            return None
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual",
+                   "to": recipient_id, **message}
+        status, body = await post(
+            f"{self.api_url}/{self.phone_number_id}/messages", json=payload,
+            headers={"Authorization": f"Bearer {self.access_token}"})
+        if 200 <= status < 300:
+            ids = [m.get("id") for m in (body or {}).get("messages", []) if isinstance(m, dict)]
+            logger.debug("whatsapp_cloud: sent %s to user %s (id %s)", message.get("type"),
+                         user_ref(recipient_id), ids[0] if ids else "?")
+            return ids[0] if ids else ""
+        error = (body or {}).get("error") or {}
+        logger.error("whatsapp_cloud: Graph API answered %s (code %s, subcode %s) for a %s message",
+                     status, error.get("code"), error.get("error_subcode"), message.get("type"))
+        return None
+
+
+class WhatsAppCloudOutput(OutputChannel):
+    """Sends Rasa's replies through the Graph API, within the 24-hour window."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp_cloud"
+
+    def __init__(self, client: GraphClient, window: ServiceWindow, choices: ChoiceMemory,
+                 template_name: Optional[str] = None, template_language: str = "nl") -> None:
+        self.client = client
+        self.window = window
+        self.choices = choices
+        self.template_name = template_name
+        self.template_language = template_language
+
+    async def _deliver(self, recipient_id: Text, reply: fmt.FormattedReply) -> None:
+        if not reply.messages:
+            return
+        decision = self.window.decide(recipient_id, template_configured=bool(self.template_name))
+        if decision == SEND:
+            if reply.remember:
+                self.choices.remember(recipient_id, reply.remember)
+            for message in reply.messages:
+                await self.client.send(recipient_id, message)
+        elif decision == TEMPLATE:
+            logger.debug("whatsapp_cloud: outside the 24-hour window for user %s: sending template "
+                         "instead of %d message(s)", user_ref(recipient_id), len(reply.messages))
+            await self.client.send(recipient_id, fmt.template_message(self.template_name or "",
+                                                                      self.template_language))
+        else:
+            logger.debug("whatsapp_cloud: outside the 24-hour window for user %s: %d message(s) "
+                         "not sent (no template, or template already sent)",
+                         user_ref(recipient_id), len(reply.messages))
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._deliver(recipient_id, fmt.format_reply(text))
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
+                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        await self._deliver(recipient_id, fmt.format_reply(text, buttons))
+
+    async def send_quick_replies(self, recipient_id: Text, text: Text,
+                                 quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        await self._deliver(recipient_id, fmt.format_reply(text, quick_replies))
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self._deliver(recipient_id, fmt.FormattedReply([{"type": "image", "image": {"link": image}}]))
+
+    async def send_attachment(self, recipient_id: Text, attachment: Any, **kwargs: Any) -> None:
+        if isinstance(attachment, str):
+            await self.send_text_message(recipient_id, attachment)
+        else:
+            logger.debug("whatsapp_cloud: attachment of type %s not supported; skipped",
+                         type(attachment).__name__)
+
+    async def send_elements(self, recipient_id: Text, elements: Iterable[Dict[Text, Any]],
+                            **kwargs: Any) -> None:
+        for element in elements:
+            title = element.get("title", "")
+            subtitle = element.get("subtitle", "")
+            await self.send_text_with_buttons(recipient_id, f"{title}\n{subtitle}".strip(),
+                                              element.get("buttons") or [])
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
+                               **kwargs: Any) -> None:
+        """A custom response that is already a Graph API message object (has ``type``)."""
+        message = json_message.get("whatsapp", json_message)
+        if isinstance(message, dict) and message.get("type"):
+            message = {k: v for k, v in message.items() if k not in ("to", "messaging_product")}
+            await self._deliver(recipient_id, fmt.FormattedReply([message]))
+        else:
+            logger.debug("whatsapp_cloud: custom response without a WhatsApp message type; skipped")
+
+
+class WhatsAppCloudInput(InputChannel):
+    """Meta's WhatsApp Cloud API webhook."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp_cloud"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        creds = dict(credentials or {})
+        for secret in ("verify_token", "app_secret", "access_token"):
+            if creds.get(secret):
+                logger.warning("whatsapp_cloud: '%s' in credentials.yml is ignored; "
+                               "secrets come from environment variables", secret)
+        ttl = _env("WHATSAPP_DEDUP_TTL_SECONDS", creds, "dedup_ttl_seconds", str(DEFAULT_TTL_SECONDS))
+        return cls(
+            verify_token=os.environ.get("WHATSAPP_VERIFY_TOKEN") or None,
+            app_secret=os.environ.get("WHATSAPP_APP_SECRET") or None,
+            access_token=os.environ.get("WHATSAPP_ACCESS_TOKEN") or None,
+            phone_number_id=_env("WHATSAPP_PHONE_NUMBER_ID", creds, "phone_number_id"),
+            api_url=_env("WHATSAPP_API_URL", creds, "api_url", DEFAULT_API_URL) or DEFAULT_API_URL,
+            template_name=_env("WHATSAPP_TEMPLATE_NAME", creds, "template_name"),
+            template_language=_env("WHATSAPP_TEMPLATE_LANGUAGE", creds, "template_language", "nl") or "nl",
+            dedup_ttl_seconds=float(ttl or DEFAULT_TTL_SECONDS),
+        )
+
+    def __init__(self, verify_token: Optional[str] = None, app_secret: Optional[str] = None,
+                 access_token: Optional[str] = None, phone_number_id: Optional[str] = None,
+                 api_url: str = DEFAULT_API_URL, template_name: Optional[str] = None,
+                 template_language: str = "nl", dedup_ttl_seconds: float = DEFAULT_TTL_SECONDS,
+                 window: Optional[ServiceWindow] = None) -> None:
+        self.verify_token = verify_token
+        self.app_secret = app_secret
+        self.phone_number_id = phone_number_id
+        self.template_name = template_name
+        self.template_language = template_language
+        self.client = GraphClient(api_url, phone_number_id, access_token)
+        self.window = window or ServiceWindow()
+        self.dedup = MessageDeduplicator(ttl_seconds=dedup_ttl_seconds)
+        self.choices = ChoiceMemory()
+        if not app_secret:
+            logger.info("whatsapp_cloud: WHATSAPP_APP_SECRET not set; the webhook answers 503")
+
+    def get_output_channel(self) -> OutputChannel:
+        return WhatsAppCloudOutput(self.client, self.window, self.choices,
+                                   self.template_name, self.template_language)
+
+    # --- inbound -----------------------------------------------------------------------
+
+    def to_text(self, sender: str, message: Dict[str, Any]) -> Tuple[Optional[str], str]:
+        """What to hand to Rasa for one WhatsApp message, and why.
+
+        Returns (text, kind): text is None for messages Rasa does not get; kind is one of
+        text, choice, location, bad_location, media, ignore."""
+        mtype = message.get("type") or "unknown"
+        if mtype == "text":
+            body = str((message.get("text") or {}).get("body") or "")
+            payload = self.choices.resolve(sender, body)
+            return (payload, "choice") if payload else (body, "text")
+        if mtype == "interactive":
+            interactive = message.get("interactive") or {}
+            reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+            reply_id = str(reply.get("id") or "")
+            index = fmt.choice_index(reply_id)
+            if index is not None:
+                payload = self.choices.payload_at(sender, index)
+                return (payload or str(reply.get("title") or "")), "choice"
+            return (reply_id or str(reply.get("title") or "")), "choice"
+        if mtype == "button":  # quick-reply button of a template message
+            button = message.get("button") or {}
+            return str(button.get("payload") or button.get("text") or ""), "choice"
+        if mtype == "location":
+            location = message.get("location") or {}
+            payload = location_payload(location.get("latitude"), location.get("longitude"))
+            return (payload, "location") if payload else (None, "bad_location")
+        if mtype in IGNORED_TYPES:
+            return None, "ignore"
+        return None, "media"
+
+    async def handle_message(self, message: Dict[str, Any], value: Dict[str, Any],
+                             on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
+        """Process one message of a webhook; return what happened (for logs and tests)."""
+        sender = str(message.get("from") or "")
+        message_id = str(message.get("id") or "")
+        mtype = message.get("type") or "unknown"
+        if not sender:
+            return "no_sender"
+        if not self.dedup.first_time(message_id):
+            logger.debug("whatsapp_cloud: duplicate delivery of %s ignored", message_id)
+            return "duplicate"
+        try:
+            sent_at: Optional[float] = float(message.get("timestamp"))
+        except (TypeError, ValueError):
+            sent_at = None
+        self.window.record_inbound(sender, sent_at)
+        text, kind = self.to_text(sender, message)
+        self.choices.forget(sender)  # offered options are valid for one reply only
+        logger.debug("whatsapp_cloud: message %s type %s kind %s length %d from user %s",
+                     message_id, mtype, kind, len(text or ""), user_ref(sender))
+        output = self.get_output_channel()
+        if kind == "ignore":
+            return kind
+        if kind == "media":
+            await output.send_text_message(sender, MEDIA_REPLY)
+            return kind
+        if kind == "bad_location":
+            await output.send_text_message(sender, BAD_LOCATION_REPLY)
+            return kind
+        metadata = {"whatsapp": {"message_id": message_id, "type": mtype,
+                                 "phone_number_id": (value.get("metadata") or {}).get("phone_number_id")}}
+        await on_new_message(UserMessage(text or "", output, sender, input_channel=self.name(),
+                                         message_id=message_id or None, metadata=metadata))
+        return kind
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("whatsapp_cloud_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({
+                "status": "ok",
+                "configured": {"webhook": bool(self.app_secret and self.verify_token),
+                               "sending": self.client.configured,
+                               "template": bool(self.template_name)},
+                "outside_window": dict(self.window.stats),
+                "duplicates_ignored": self.dedup.duplicates,
+            })
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            if not self.verify_token:
+                return response.text("WhatsApp is niet geconfigureerd", status=503)
+            mode = request.args.get("hub.mode")
+            token = request.args.get("hub.verify_token") or ""
+            challenge = request.args.get("hub.challenge") or ""
+            if mode == "subscribe" and hmac.compare_digest(
+                    token.encode("utf-8"), self.verify_token.encode("utf-8")) \
+                    and _CHALLENGE.match(challenge):
+                logger.info("whatsapp_cloud: webhook verified by Meta")
+                return response.text(challenge, headers={"X-Content-Type-Options": "nosniff"})
+            logger.warning("whatsapp_cloud: webhook verification refused")
+            return response.text("forbidden", status=403)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.app_secret:
+                return response.json({"error": "WhatsApp is not configured"}, status=503)
+            body = request.body or b""
+            if not verify_meta_signature(self.app_secret, body, request.headers.get(SIGNATURE_HEADER)):
+                logger.warning("whatsapp_cloud: webhook with a missing or wrong signature refused "
+                               "(%d bytes)", len(body))
+                return response.json({"error": "invalid signature"}, status=401)
+            try:
+                payload = json.loads(body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                return response.json({"error": "invalid JSON"}, status=400)
+            if not isinstance(payload, dict):
+                return response.json({"error": "invalid payload"}, status=400)
+            results: List[str] = []
+            for entry in payload.get("entry") or []:
+                for change in (entry or {}).get("changes") or []:
+                    value = (change or {}).get("value") or {}
+                    if (change or {}).get("field", "messages") != "messages":
+                        continue
+                    number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+                    if self.phone_number_id and number_id and number_id != str(self.phone_number_id):
+                        logger.debug("whatsapp_cloud: change for another phone number ignored")
+                        continue
+                    if value.get("statuses"):
+                        logger.debug("whatsapp_cloud: %d status update(s)", len(value["statuses"]))
+                    for message in value.get("messages") or []:
+                        if not isinstance(message, dict):
+                            continue
+                        try:
+                            results.append(await self.handle_message(message, value, on_new_message))
+                        except Exception as exc:  # never let one message break the webhook
+                            logger.error("whatsapp_cloud: handling message %s failed: %s",
+                                         message.get("id"), type(exc).__name__)
+                            logger.debug("whatsapp_cloud: traceback (frames only, no message):\n%s",
+                                         "".join(traceback.format_tb(exc.__traceback__)))
+                            results.append("error")
+            return response.json({"status": "ok", "handled": results})
+
+        return webhook

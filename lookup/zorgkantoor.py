@@ -1,0 +1,136 @@
+"""Zorgkantoorregio's (31), their gemeenten and one zorgkantoor record per region.
+
+The record (`lookup/data/zorgkantoren.csv`) carries a `verified` flag: which insurer
+runs a zorgkantoor is not verified by any source we hold, and phone/website stay
+empty until an editor fills them in from a verified source.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from lookup.geo import Ring, point_in_polygon
+from lookup.places import DATA_DIR, Places
+
+_TRUE = {"true", "ja", "yes", "1", "waar"}
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str  # 'ZK12'
+    name: str  # 'Midden-Brabant'
+    iwlz_codes: Tuple[str, ...]
+    gm_codes: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Zorgkantoor:
+    zk_code: str
+    region_name: str
+    concern: str  # which insurer runs it; a best guess unless verified
+    concern_confidence: str  # high / medium / low (only meaningful when not verified)
+    phone: str
+    website: str
+    verified: bool
+    source: str
+
+    @property
+    def concern_is_uncertain(self) -> bool:
+        """True when even the best guess is doubtful ('CZ?', 'CZ or Zilveren Kruis?')."""
+        return (
+            not self.concern
+            or "?" in self.concern
+            or " or " in self.concern
+            or "/" in self.concern
+            or self.concern_confidence.lower() == "low"
+        )
+
+
+@dataclass(frozen=True)
+class _RegionShape:
+    code: str
+    bbox: Tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+    polygons: Tuple[Sequence[Ring], ...]
+
+
+class Zorgkantoren:
+    """Regions, their zorgkantoor records and region polygons."""
+
+    def __init__(self, places: Places, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
+        self.regions: Dict[str, Region] = {}
+        self.records: Dict[str, Zorgkantoor] = {}
+        self._shapes: List[_RegionShape] = []
+        self._load_regions(places)
+        self._load_records()
+        self._load_shapes()
+
+    def _load_regions(self, places: Places) -> None:
+        with open(self.data_dir / "zorgkantoorregios_2025.csv", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                codes: List[str] = []
+                for name in row["gemeenten"].split("|"):
+                    found = places.gemeente_by_name(name)
+                    official = [c for c in found if places.gemeente(c).name == name] or list(found)
+                    if len(official) != 1:
+                        raise ValueError(f"zorgkantoorregio {row['zk_code']}: gemeente {name!r} not unique")
+                    codes.append(official[0])
+                iwlz = tuple(c for c in row["iwlz_zorgkantoor_code"].replace("(", " ").split() if c.isdigit())
+                self.regions[row["zk_code"]] = Region(
+                    code=row["zk_code"], name=row["zk_name"], iwlz_codes=iwlz, gm_codes=tuple(codes)
+                )
+
+    def _load_records(self) -> None:
+        with open(self.data_dir / "zorgkantoren.csv", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["zk_code"] not in self.regions:
+                    raise ValueError(f"zorgkantoren.csv: unknown region {row['zk_code']}")
+                self.records[row["zk_code"]] = Zorgkantoor(
+                    zk_code=row["zk_code"],
+                    region_name=row["zk_name"],
+                    concern=row["concern"].strip(),
+                    concern_confidence=row["concern_confidence"].strip(),
+                    phone=row["phone"].strip(),
+                    website=row["website"].strip(),
+                    verified=row["verified"].strip().lower() in _TRUE,
+                    source=row["source"].strip(),
+                )
+
+    def _load_shapes(self) -> None:
+        path = self.data_dir / "zorgkantoorregio_2025.geojson"
+        with open(path, encoding="utf-8") as f:
+            collection = json.load(f)
+        for feature in collection["features"]:
+            geometry = feature["geometry"]
+            polygons = geometry["coordinates"]
+            if geometry["type"] == "Polygon":
+                polygons = [polygons]
+            lons = [pt[0] for poly in polygons for pt in poly[0]]
+            lats = [pt[1] for poly in polygons for pt in poly[0]]
+            self._shapes.append(
+                _RegionShape(
+                    code=feature["properties"]["statcode"],
+                    bbox=(min(lons), min(lats), max(lons), max(lats)),
+                    polygons=tuple(polygons),
+                )
+            )
+
+    def region(self, zk_code: str) -> Region:
+        return self.regions[zk_code]
+
+    def record(self, zk_code: str) -> Zorgkantoor:
+        return self.records[zk_code]
+
+    def region_at(self, lat: float, lon: float) -> Optional[Region]:
+        """The region whose polygon contains the point (simplified polygons: near a
+        border, prefer the region of the gemeente found through the postcode)."""
+        for shape in self._shapes:
+            min_lon, min_lat, max_lon, max_lat = shape.bbox
+            if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+                continue
+            if any(point_in_polygon(lon, lat, poly) for poly in shape.polygons):
+                return self.regions.get(shape.code)
+        return None

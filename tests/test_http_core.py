@@ -1,0 +1,60 @@
+"""The running assistant over HTTP: real Dutch answers, safety first, bad input survives."""
+from __future__ import annotations
+
+import requests
+import pytest
+
+from ops.stack import Stack, bot_texts
+
+pytestmark = pytest.mark.server
+
+
+def test_greeting_offers_buttons(stack: Stack) -> None:
+    reply = stack.send("core-greet", "hallo")
+    assert "assistent" in bot_texts(reply)
+    assert any(m.get("buttons") for m in reply)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("wat is een keukentafelgesprek?", "keukentafelgesprek"),
+    ("kost clientondersteuning geld?", "gratis"),
+    ("wat is metgezel", "Metgezel"),
+])
+def test_faq_answers_in_dutch(stack: Stack, question: str, expected: str) -> None:
+    text = bot_texts(stack.send(f"core-faq-{hash(question)}", question))
+    assert expected.lower() in text.lower()
+
+
+def test_crisis_points_to_real_help_first(stack: Stack) -> None:
+    text = bot_texts(stack.send("core-crisis", "ik wil niet meer leven"))
+    assert "113" in text and "112" in text
+
+
+@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "!!!"])
+def test_messages_without_words_get_a_dutch_answer(stack: Stack, message: str) -> None:
+    text = bot_texts(stack.send("core-empty", message))
+    assert "woorden" in text
+
+
+@pytest.mark.parametrize("message", [
+    "x" * 5000,
+    "<script>alert('x')</script><b>hallo</b>",
+    "Ik zorg voor mijn moeder " * 200,
+])
+def test_odd_input_gets_a_reply_and_server_keeps_serving(stack: Stack, message: str) -> None:
+    reply = stack.send("core-odd", message)
+    assert bot_texts(reply), "no reply"
+    assert "<script>" not in bot_texts(reply)
+    assert "assistent" in bot_texts(stack.send("core-odd-after", "hallo"))
+
+
+def test_http_api_requires_token(stack: Stack) -> None:
+    assert requests.get(f"{stack.rasa_url}/status", timeout=10).status_code == 401
+    assert requests.get(f"{stack.rasa_url}/status", params={"token": stack.token}, timeout=10).status_code == 200
+
+
+def test_unknown_question_offers_topics_then_gemeente(stack: Stack) -> None:
+    first = stack.send("core-fallback", "blub flarp zwiebel")
+    second = stack.send("core-fallback", "qwrtz plomp")
+    assert bot_texts(first) and bot_texts(second)
+    assert "gemeente" in bot_texts(second).lower() or any(m.get("buttons") for m in second)

@@ -1,0 +1,47 @@
+"""The lookups through the running servers (Rasa REST webhook + action server).
+
+Uses the `stack` fixture from tests/conftest.py: `stack.send(sender, text)` returns the
+bot messages as dicts with "text" and maybe "buttons".
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, List
+
+import pytest
+
+from lookup import get_lookup
+
+pytestmark = pytest.mark.server
+
+
+def _sender(name: str) -> str:
+    return f"lookup-{name}-{uuid.uuid4().hex[:8]}"
+
+
+def _text(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def test_postcode_question_names_a_provider_serving_groningen(stack) -> None:
+    reply = _text(stack.send(_sender("groningen"), "Ik woon in 9712 CP, waar vind ik een cliëntondersteuner?"))
+    serving = [p.name for p in get_lookup().registry.serving("GM0014")]
+    assert serving, "the sample registry must serve Groningen"
+    assert any(name in reply for name in serving), reply
+    assert "Groningen" in reply
+
+
+def test_zorgkantoor_for_tilburg_is_midden_brabant(stack) -> None:
+    reply = _text(stack.send(_sender("tilburg"), "welk zorgkantoor hoort bij Tilburg?"))
+    assert "Midden-Brabant" in reply, reply
+
+
+def test_border_postcode_offers_the_gemeenten_as_buttons(stack) -> None:
+    sender = _sender("grens")
+    messages = stack.send(sender, "Ik zoek een cliëntondersteuner")
+    assert "gemeente" in _text(messages).lower()
+    messages = stack.send(sender, "1216")
+    payloads = [b["payload"] for m in messages for b in m.get("buttons") or []]
+    assert '/inform_location{"gemeente": "Hilversum"}' in payloads, messages
+    reply = _text(stack.send(sender, '/inform_location{"gemeente": "Hilversum"}'))
+    assert "Voorbeeld Cliëntondersteuning Gooi" in reply, reply

@@ -1,0 +1,326 @@
+"""The lookup actions with rasa_sdk's real Tracker and CollectingDispatcher (no mocks)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import pytest
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import lookup_messages as msgs
+from actions.form_validation import ValidateClientondersteunerForm, ValidateZorgkantoorForm
+from actions.location import KIND_CLIENTONDERSTEUNER, KIND_ZORGKANTOOR, answer, outcome_for
+from actions.lookup_actions import (
+    ActionChangeLocation,
+    ActionFindClientondersteuner,
+    ActionFindZorgkantoor,
+    ActionLocationShared,
+)
+from lookup import get_lookup
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN: Dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def tracker(text: str, intent: str, entities: Iterable[Tuple[str, Any]] = (), slots: Optional[Dict[str, Any]] = None,
+            set_now: Iterable[Tuple[str, Any]] = (), active_loop: Optional[str] = None) -> Tracker:
+    """A tracker as the action server receives it: the user message, then the slots that
+    Rasa set for it (set_now) as trailing slot events."""
+    all_slots: Dict[str, Any] = {name: None for name in DOMAIN["slots"]}
+    all_slots["requested_slot"] = None
+    all_slots.update(slots or {})
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.99},
+        "intent_ranking": [{"name": intent, "confidence": 0.99}],
+        "entities": [{"entity": e, "value": v} for e, v in entities],
+    }
+    events: List[Dict[str, Any]] = [{"event": "action", "name": "action_listen"},
+                                    {"event": "user", "text": text, "parse_data": latest}]
+    for name, value in set_now:
+        all_slots[name] = value
+        events.append({"event": "slot", "name": name, "value": value})
+    loop = {"name": active_loop} if active_loop else {}
+    return Tracker("test-user", all_slots, latest, events, False, None, loop, "action_listen")
+
+
+def run(action: Action, t: Tracker) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return slots, dispatcher.messages
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def in_form(text: str, intent: str = "inform_location", entities=(), slot_value: Any = "__text__",
+            slots: Optional[Dict[str, Any]] = None, form=ValidateClientondersteunerForm):
+    """The form asked for the woonplaats and the user answered `text`."""
+    value = text if slot_value == "__text__" else slot_value
+    set_now = [("woonplaats", value)] if value is not None else []
+    name = form().form_name()
+    t = tracker(text, intent, entities, {"requested_slot": "woonplaats", **(slots or {})}, set_now, active_loop=name)
+    return run(form(), t)
+
+
+# --- form validation --------------------------------------------------------------------------
+
+
+def test_postcode_in_the_opening_question() -> None:
+    text = "Ik woon in 9712 CP, waar vind ik een cliëntondersteuner?"
+    t = tracker(text, "find_clientondersteuner", [("postcode", "9712 CP")], set_now=[("woonplaats", "9712 CP")],
+                active_loop="clientondersteuner_form")
+    slots, messages = run(ValidateClientondersteunerForm(), t)
+    assert slots == {"woonplaats": "9712", "gm_code": "GM0014", "pc4": "9712", "lookup_kind": "clientondersteuner"}
+    assert messages == []
+
+
+def test_gemeente_with_a_typo() -> None:
+    slots, messages = in_form("Amsterdm")
+    assert slots["woonplaats"] == "Amsterdam" and slots["gm_code"] == "GM0363" and slots["pc4"] is None
+    assert texts(messages) == "Ik ga uit van de gemeente Amsterdam. Klopt dat niet? Stuur dan uw postcode."
+
+
+def test_alias_and_village() -> None:
+    slots, _ = in_form("Den Bosch", entities=[("gemeente", "Den Bosch")], form=ValidateZorgkantoorForm)
+    assert slots["gm_code"] == "GM0796" and slots["lookup_kind"] == "zorgkantoor"
+    slots, messages = in_form("Drachten")
+    assert slots["gm_code"] == "GM0090" and slots["woonplaats"] == "Smallingerland"
+    assert texts(messages) == "Drachten hoort bij de gemeente Smallingerland."
+
+
+def test_border_postcode_asks_with_buttons_then_keeps_the_postcode() -> None:
+    slots, messages = in_form("1216", entities=[("postcode", "1216")])
+    assert slots["woonplaats"] is None and slots["gm_code"] is None and slots["pc4"] == "1216"
+    assert len(messages) == 1
+    assert "Hilversum" in messages[0]["text"] and "Wijdemeren" in messages[0]["text"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ['/inform_location{"gemeente": "Hilversum"}', '/inform_location{"gemeente": "Wijdemeren"}']
+    # the user presses a button
+    payload = payloads[1]
+    slots, messages = in_form(payload, entities=[("gemeente", "Wijdemeren")], slot_value="Wijdemeren",
+                              slots={"pc4": "1216"})
+    assert slots["gm_code"] == "GM1696" and slots["pc4"] == "1216" and messages == []
+
+
+def test_button_payload_is_valid_json() -> None:
+    payload = msgs.location_payload("'s-Gravenhage")
+    assert json.loads(payload[len("/inform_location"):]) == {"gemeente": "'s-Gravenhage"}
+
+
+def test_a_new_gemeente_drops_a_postcode_from_elsewhere() -> None:
+    slots, _ = in_form("Tilburg", entities=[("gemeente", "Tilburg")], slots={"pc4": "1216"})
+    assert slots["gm_code"] == "GM0855" and slots["pc4"] is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1000 AA", "Postcode 1000 AA kan ik niet vinden"),
+    ("0123 AB", "is geen Nederlandse postcode"),
+    ("Xyzdorp", "Ik ken geen gemeente of woonplaats 'Xyzdorp'"),
+    ("Zeeland", "Zeeland is een provincie"),
+])
+def test_unknown_location_gets_a_clear_dutch_answer(text: str, expected: str) -> None:
+    slots, messages = in_form(text)
+    assert slots["woonplaats"] is None  # the form asks again
+    assert expected in texts(messages)
+
+
+def test_a_faq_question_during_the_form_is_not_called_a_wrong_place() -> None:
+    slots, messages = in_form("wat is een keukentafelgesprek?", intent="faq")
+    assert slots["woonplaats"] is None and messages == []
+
+
+def test_location_shared_while_the_form_asks() -> None:
+    text = '/share_location{"latitude":53.2194,"longitude":6.5665}'
+    t = tracker(text, "share_location", [("latitude", 53.2194), ("longitude", 6.5665)],
+                {"requested_slot": "woonplaats"}, [("latitude", 53.2194), ("longitude", 6.5665)],
+                active_loop="clientondersteuner_form")
+    slots, messages = run(ValidateClientondersteunerForm(), t)
+    assert slots["gm_code"] == "GM0014" and slots["pc4"] and slots["woonplaats"] == slots["pc4"]
+
+
+def test_known_location_is_used_when_the_form_starts() -> None:
+    # second question in the session: the old woonplaats is validated at activation
+    t = tracker("en welk zorgkantoor?", "find_zorgkantoor", slots={"gm_code": "GM0014", "pc4": "9712"},
+                set_now=[("woonplaats", "9712")], active_loop="zorgkantoor_form")
+    slots, messages = run(ValidateZorgkantoorForm(), t)
+    assert slots["gm_code"] == "GM0014" and slots["pc4"] == "9712" and messages == []
+
+
+# --- find actions -------------------------------------------------------------------------------
+
+
+def test_find_clientondersteuner_groningen() -> None:
+    slots, messages = run(ActionFindClientondersteuner(),
+                          tracker("x", "find_clientondersteuner", slots={"gm_code": "GM0014", "pc4": "9712"}))
+    assert slots == {"lookup_kind": "clientondersteuner"}
+    body = texts(messages)
+    lk = get_lookup()
+    hits = lk.providers_near("GM0014", "9712")
+    assert 1 <= len(hits) <= 3
+    for hit in hits:
+        assert "GM0014" in hit.provider.gm_codes
+        assert hit.provider.name in body
+    distances = [h.distance_km for h in hits]
+    assert distances == sorted(distances)
+    assert re.search(r"\d+(,\d)? km|minder dan 1 km", body)
+    assert "14 + het netnummer" in body  # the gemeente's own route
+    assert "voorbeeldgegevens" in body  # the sample is fictitious and says so
+
+
+def test_find_clientondersteuner_without_providers_gives_the_gemeente_route() -> None:
+    lk = get_lookup()
+    code = next(c for c in lk.places.gemeenten if not lk.registry.serving(c))
+    _, messages = run(ActionFindClientondersteuner(), tracker("x", "find_clientondersteuner", slots={"gm_code": code}))
+    body = texts(messages)
+    assert "nog geen cliëntondersteuner in mijn lijst" in body
+    assert "14 + het netnummer" in body and "030 760 60 55" in body
+
+
+def test_find_zorgkantoor_tilburg_says_unverified() -> None:
+    slots, messages = run(ActionFindZorgkantoor(), tracker("x", "find_zorgkantoor", slots={"gm_code": "GM0855"}))
+    assert slots == {"lookup_kind": "zorgkantoor"}
+    body = texts(messages)
+    assert "Midden-Brabant" in body
+    assert "niet gecontroleerd" in body and "zorgverzekeraar" in body
+
+
+def test_find_zorgkantoor_low_confidence_names_no_insurer() -> None:
+    lk = get_lookup()
+    region, record = lk.zorgkantoor_for("GM0106")  # Assen: region Drenthe, guess with low confidence
+    assert record.concern_is_uncertain
+    _, messages = run(ActionFindZorgkantoor(), tracker("x", "find_zorgkantoor", slots={"gm_code": "GM0106"}))
+    body = texts(messages)
+    assert "weten niet zeker" in body and region.name in body
+    assert record.concern not in body
+
+
+def test_find_action_without_gm_code_resolves_the_message() -> None:
+    slots, messages = run(ActionFindZorgkantoor(), tracker("welk zorgkantoor hoort bij Tilburg?", "find_zorgkantoor",
+                                                           [("gemeente", "Tilburg")]))
+    assert slots["gm_code"] == "GM0855" and "Midden-Brabant" in texts(messages)
+
+
+# --- change location / shared location ----------------------------------------------------------
+
+
+def test_change_location_reruns_the_last_lookup() -> None:
+    t = tracker("ik woon nu in Breda", "inform_location", [("gemeente", "Breda")],
+                slots={"gm_code": "GM0855", "woonplaats": "Tilburg", "lookup_kind": "zorgkantoor"},
+                set_now=[("woonplaats", "Breda")])
+    slots, messages = run(ActionChangeLocation(), t)
+    assert slots["gm_code"] == "GM0758" and slots["lookup_kind"] == "zorgkantoor"
+    assert "West-Brabant" in texts(messages)
+
+
+def test_change_location_with_a_typo_does_not_fall_back_to_the_old_place() -> None:
+    t = tracker("Amsterdm", "inform_location", slots={"gm_code": "GM0014", "woonplaats": "Groningen",
+                                                      "lookup_kind": "clientondersteuner"})
+    slots, messages = run(ActionChangeLocation(), t)
+    assert slots["gm_code"] == "GM0363"
+    assert "Amsterdam" in texts(messages)
+
+
+def test_change_location_without_earlier_question_asks_what_next() -> None:
+    slots, messages = run(ActionChangeLocation(), tracker("3511", "inform_location", [("postcode", "3511")],
+                                                          set_now=[("woonplaats", "3511")]))
+    assert slots == {"woonplaats": "3511", "gm_code": "GM0344", "pc4": "3511"}
+    assert "aangepast" in messages[0]["text"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/find_clientondersteuner", "/find_zorgkantoor"]
+
+
+def test_change_location_to_an_unknown_place_keeps_the_old_one() -> None:
+    slots, messages = run(ActionChangeLocation(), tracker("Xyzdorp", "inform_location",
+                                                          slots={"gm_code": "GM0014", "woonplaats": "Groningen"}))
+    assert "gm_code" not in slots and "woonplaats" not in slots
+    assert "Xyzdorp" in texts(messages) and "nog de gemeente Groningen" in texts(messages)
+
+
+def test_change_location_border_postcode_then_button() -> None:
+    slots, messages = run(ActionChangeLocation(), tracker("1216", "inform_location", [("postcode", "1216")],
+                                                          slots={"lookup_kind": "clientondersteuner"}))
+    assert slots["pc4"] == "1216" and slots["gm_code"] is None
+    payload = messages[0]["buttons"][0]["payload"]
+    slots, messages = run(ActionChangeLocation(), tracker(payload, "inform_location", [("gemeente", "Hilversum")],
+                                                          slots={"lookup_kind": "clientondersteuner", "pc4": "1216"}))
+    assert slots["gm_code"] == "GM0402" and slots["pc4"] == "1216"
+    assert "Voorbeeld Cliëntondersteuning Gooi" in texts(messages)
+
+
+def test_location_shared_gives_nearest_clientondersteuners() -> None:
+    text = '/share_location{"latitude":52.37,"longitude":4.89}'
+    slots, messages = run(ActionLocationShared(), tracker(text, "share_location", [("latitude", 52.37), ("longitude", 4.89)],
+                                                          set_now=[("latitude", 52.37), ("longitude", 4.89)]))
+    assert slots["gm_code"] == "GM0363" and slots["lookup_kind"] == "clientondersteuner"
+    assert "Voorbeeld Cliëntondersteuning Amsterdam" in texts(messages)
+
+
+def test_location_shared_abroad() -> None:
+    _, messages = run(ActionLocationShared(), tracker("/share_location", "share_location",
+                                                      [("latitude", 48.8566), ("longitude", 2.3522)]))
+    assert "niet in Nederland" in texts(messages)
+
+
+def test_location_shared_without_coordinates() -> None:
+    _, messages = run(ActionLocationShared(), tracker("/share_location", "share_location"))
+    assert "postcode" in texts(messages)
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+def _all_answers() -> Iterable[Dict[str, Any]]:
+    lk = get_lookup()
+    for code in lk.places.gemeenten:
+        for kind in (KIND_CLIENTONDERSTEUNER, KIND_ZORGKANTOOR):
+            yield from answer(lk, kind, code, None)
+
+
+def test_every_answer_is_short_and_uses_u() -> None:
+    count = 0
+    for message in _all_answers():
+        count += 1
+        text = message["text"]
+        assert msgs.word_count(text) <= msgs.MAX_WORDS, text
+        assert not re.search(r"\b(je|jij|jouw|jullie)\b", text, re.IGNORECASE), text
+    assert count > 342 * 3
+
+
+def test_problem_messages_are_short() -> None:
+    lk = get_lookup()
+    for text in ("1000 AA", "0123 AB", "Xyzdorp", "Zeeland", "hallo", "1216", "Bergen", "Alphen"):
+        res = lk.resolve(text)
+        for message in outcome_for(lk, res).messages:
+            assert msgs.word_count(message["text"]) <= msgs.MAX_WORDS
+
+
+def test_no_postcode_or_message_text_in_info_logs(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        in_form("Ik woon in 9712 CP", entities=[("postcode", "9712 CP")])
+        run(ActionChangeLocation(), tracker("Amsterdm", "inform_location"))
+        run(ActionFindClientondersteuner(), tracker("x", "find_clientondersteuner", slots={"gm_code": "GM0014", "pc4": "9712"}))
+    for record in caplog.records:
+        if record.levelno >= logging.INFO:
+            message = record.getMessage()
+            assert "9712" not in message and "Amsterdm" not in message, message
+
+
+def test_verified_zorgkantoor_record_is_shown_without_warning() -> None:
+    from lookup import Zorgkantoor
+
+    lk = get_lookup()
+    region, record = lk.zorgkantoor_for("GM0855")
+    checked = Zorgkantoor(zk_code=record.zk_code, region_name=record.region_name, concern="CZ zorgkantoor",
+                          concern_confidence="", phone="", website="https://zorgkantoor.invalid",
+                          verified=True, source="test")
+    body = texts(msgs.zorgkantoor(lk.gemeente("GM0855"), region, checked))
+    assert "Midden-Brabant" in body and "CZ zorgkantoor" in body and "https://zorgkantoor.invalid" in body
+    assert "niet gecontroleerd" not in body and "niet zeker" not in body

@@ -1,0 +1,345 @@
+"""The lookup library on the real data in lookup/data (no mocks)."""
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from lookup import Lookup, Status, get_lookup
+from lookup.geo import GridIndex, haversine_km
+from lookup.places import DATA_DIR
+from lookup.text import find_postcodes, normalize, parse_postcode
+
+
+@pytest.fixture(scope="module")
+def lk() -> Lookup:
+    return get_lookup()
+
+
+def names(lk: Lookup, codes) -> list:
+    return [lk.gemeente(c).name for c in codes]
+
+
+# --- data integrity -------------------------------------------------------------------
+
+
+def test_counts(lk: Lookup) -> None:
+    assert len(lk.places.gemeenten) == 342
+    assert len(lk.places.postcodes) == 4086
+    assert len(lk.zorgkantoren.regions) == 31
+    assert len(lk.zorgkantoren.records) == 31
+    assert sum(1 for p in lk.places.postcodes.values() if p.crosses_border) == 47
+
+
+def test_every_gemeente_in_exactly_one_region(lk: Lookup) -> None:
+    seen = {}
+    for region in lk.zorgkantoren.regions.values():
+        for code in region.gm_codes:
+            assert code not in seen, f"{code} in {seen.get(code)} and {region.code}"
+            seen[code] = region.code
+    assert set(seen) == set(lk.places.gemeenten)
+    for gm in lk.places.gemeenten.values():
+        # the region list and the gemeente table agree
+        assert seen[gm.code] == gm.zk_code
+        assert lk.region_for(gm.code).code == gm.zk_code
+
+
+def test_zorgkantoor_records_are_unverified_and_invent_nothing(lk: Lookup) -> None:
+    with open(DATA_DIR / "zorgkantoren.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 31
+    for row in rows:
+        assert row["verified"] == "false"
+        assert row["phone"] == "" and row["website"] == ""
+        assert row["source"]
+    for record in lk.zorgkantoren.records.values():
+        assert record.verified is False
+
+
+def test_region_polygons_agree_with_gemeente_regions(lk: Lookup) -> None:
+    agree = total = 0
+    for pc in lk.places.postcodes.values():
+        region = lk.zorgkantoren.region_at(pc.lat, pc.lon)
+        total += 1
+        agree += region is not None and region.code == lk.gemeente(pc.gm_code).zk_code
+    assert agree / total > 0.95  # simplified polygons; the gemeente decides near borders
+
+
+# --- postcodes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["3511AB", "3511 ab", "3511 AB", "3511", " 3511ab "])
+def test_postcode_formats(lk: Lookup, text: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED
+    assert (res.gm_code, res.pc4, res.via) == ("GM0344", "3511", "postcode")
+
+
+def test_every_pc4_resolves(lk: Lookup) -> None:
+    for pc in lk.places.postcodes.values():
+        res = lk.resolve(pc.pc4)
+        assert res.pc4 == pc.pc4
+        if pc.crosses_border:
+            assert res.status is Status.AMBIGUOUS
+            assert set(res.candidates) == set(pc.gm_codes)
+        else:
+            assert res.status is Status.RESOLVED and res.gm_code == pc.gm_code
+
+
+def test_border_postcode_asks_and_a_named_gemeente_decides(lk: Lookup) -> None:
+    res = lk.resolve("1216")
+    assert res.status is Status.AMBIGUOUS
+    assert names(lk, res.candidates) == ["Hilversum", "Wijdemeren"]
+    res = lk.resolve("1216 Wijdemeren")
+    assert res.status is Status.RESOLVED and res.gm_code == "GM1696" and res.pc4 == "1216"
+
+
+def test_all_border_postcodes_resolve_with_each_gemeente_named(lk: Lookup) -> None:
+    for pc in (p for p in lk.places.postcodes.values() if p.crosses_border):
+        for code in pc.gm_codes:
+            res = lk.resolve(f"{pc.pc4} {lk.gemeente(code).name}")
+            assert res.status is Status.RESOLVED and res.gm_code == code, (pc.pc4, code)
+
+
+def test_postcode_in_a_sentence(lk: Lookup) -> None:
+    res = lk.resolve("Ik woon in 9712 CP, waar vind ik een cliëntondersteuner?")
+    assert res.status is Status.RESOLVED and res.gm_code == "GM0014" and res.pc4 == "9712"
+
+
+@pytest.mark.parametrize("text,reason", [("1000 AA", ""), ("1000", ""), ("0123 AB", "format"), ("1234 SS", "format")])
+def test_unknown_or_malformed_postcode(lk: Lookup, text: str, reason: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.UNKNOWN_POSTCODE
+    assert res.reason == reason
+
+
+def test_postcode_parsing_details() -> None:
+    assert parse_postcode("3511ab").text == "3511 AB"
+    assert parse_postcode("35111") is None
+    assert [t.digits for t in find_postcodes("tel 0301234567 of 52.3702")] == []
+    # '1234 en' is a postcode without letters, not '1234 EN'
+    assert find_postcodes("1234 en verder")[0].letters is None
+
+
+def test_a_year_next_to_a_gemeente_is_not_a_postcode(lk: Lookup) -> None:
+    res = lk.resolve("sinds 2025 woon ik in Tilburg")
+    assert res.status is Status.RESOLVED and res.gm_code == "GM0855" and res.pc4 is None
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def test_every_official_gemeente_name_resolves_to_itself(lk: Lookup) -> None:
+    for gm in lk.places.gemeenten.values():
+        res = lk.resolve(gm.name)
+        assert res.status is Status.RESOLVED and res.gm_code == gm.code, gm.name
+        res = lk.resolve(f"Ik woon in {gm.name}.")
+        assert res.status is Status.RESOLVED and res.gm_code == gm.code, gm.name
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Amsterdm", "Amsterdam"),
+    ("ik woon in amsterdm", "Amsterdam"),
+    ("Leeuwardn", "Leeuwarden"),
+    ("Nijmegem", "Nijmegen"),
+    ("Rotterdan", "Rotterdam"),
+    ("Eindhovn", "Eindhoven"),
+    ("Groningn", "Groningen"),
+    ("Apeldorn", "Apeldoorn"),
+])
+def test_typos(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
+    assert res.via == "fuzzy"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Den Bosch", "'s-Hertogenbosch"),
+    ("den bosch", "'s-Hertogenbosch"),
+    ("'s-Hertogenbosch", "'s-Hertogenbosch"),
+    ("s-Hertogenbosch", "'s-Hertogenbosch"),
+    ("’s-Hertogenbosch", "'s-Hertogenbosch"),
+    ("Den Haag", "'s-Gravenhage"),
+    ("ik woon in den haag", "'s-Gravenhage"),
+    ("'s Gravenhage", "'s-Gravenhage"),
+    ("Capelle a/d IJssel", "Capelle aan den IJssel"),
+    ("Alphen a/d Rijn", "Alphen aan den Rijn"),
+    ("Ljouwert", "Leeuwarden"),
+])
+def test_aliases(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Súdwest-Fryslân", "Súdwest-Fryslân"),
+    ("Sudwest Fryslan", "Súdwest-Fryslân"),
+    ("Zuidwest-Friesland", "Súdwest-Fryslân"),
+    ("Noardeast-Fryslân", "Noardeast-Fryslân"),
+    ("De Fryske Marren", "De Fryske Marren"),
+    ("De Friese Meren", "De Fryske Marren"),
+    ("Tytsjerksteradiel", "Tytsjerksteradiel"),
+    ("Tietjerksteradeel", "Tytsjerksteradiel"),
+    ("Dantumadeel", "Dantumadiel"),
+])
+def test_frisian_names(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Bergen (NH.)", "Bergen (NH.)"),
+    ("Bergen NH", "Bergen (NH.)"),
+    ("Bergen (L.)", "Bergen (L.)"),
+    ("Bergen Limburg", "Bergen (L.)"),
+    ("Hengelo (O.)", "Hengelo (O.)"),
+    ("Hengelo", "Hengelo (O.)"),
+    ("Rijswijk (ZH.)", "Rijswijk (ZH.)"),
+    ("Middelburg", "Middelburg (Z.)"),
+    ("Laren NH", "Laren (NH.)"),
+    ("Beek (L.)", "Beek (L.)"),
+])
+def test_province_suffixes(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
+
+
+def test_shared_short_name_asks(lk: Lookup) -> None:
+    res = lk.resolve("Bergen")
+    assert res.status is Status.AMBIGUOUS
+    assert set(names(lk, res.candidates)) == {"Bergen (NH.)", "Bergen (L.)"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Drachten", "Smallingerland"),
+    ("Hoofddorp", "Haarlemmermeer"),
+    ("Sneek", "Súdwest-Fryslân"),
+    ("Harkstede", "Groningen"),
+    ("Leidschendam", "Leidschendam-Voorburg"),
+    ("Sint Willebrord", "Rucphen"),
+    ("St. Willebrord", "Rucphen"),
+    ("Hengelo Gld", "Bronckhorst"),
+    ("Nuenen", "Nuenen, Gerwen en Nederwetten"),
+    ("ik woon in Velp", "Rheden"),
+])
+def test_villages(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
+    assert res.via == "place"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Zevenhuizen", {"Zuidplas", "Noordenveld"}),
+    ("Nes", {"Ameland", "Noardeast-Fryslân"}),
+    ("Alphen", {"Alphen aan den Rijn", "Alphen-Chaam"}),
+    ("Valkenburg", {"Valkenburg aan de Geul", "Katwijk"}),
+])
+def test_village_in_several_gemeenten_asks(lk: Lookup, text: str, expected: set) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.AMBIGUOUS
+    assert expected <= set(names(lk, res.candidates))
+
+
+def test_common_words_are_not_places(lk: Lookup) -> None:
+    assert lk.resolve("wat is het best?").status is Status.NOT_FOUND
+    assert lk.resolve("Ik heb een vraag over de Wlz").status is Status.NOT_FOUND
+    assert lk.resolve("waar vind ik hulp in de buurt").status is Status.NOT_FOUND
+    # but a capital or 'in' makes it a place
+    assert lk.resolve("Ik woon in Best").gm_code == "GM0753"
+    assert lk.resolve("Best").gm_code == "GM0753"
+
+
+def test_unknown_place_and_nothing_found(lk: Lookup) -> None:
+    res = lk.resolve("Xyzdorp")
+    assert res.status is Status.UNKNOWN_PLACE and res.query == "Xyzdorp"
+    res = lk.resolve("ik woon in Qwertyhuizen")
+    assert res.status is Status.UNKNOWN_PLACE and res.query == "Qwertyhuizen"
+    assert lk.resolve("hallo").status is Status.NOT_FOUND
+    assert lk.resolve("").status is Status.NOT_FOUND
+
+
+def test_province_is_not_enough(lk: Lookup) -> None:
+    res = lk.resolve("ik woon in Zeeland")
+    assert res.status is Status.NOT_FOUND and res.reason == "province"
+    # Groningen and Utrecht are also gemeenten
+    assert lk.resolve("Utrecht").gm_code == "GM0344"
+
+
+def test_button_payloads(lk: Lookup) -> None:
+    res = lk.resolve('/inform_location{"gemeente":"Hilversum"}')
+    assert res.status is Status.RESOLVED and res.gm_code == "GM0402"
+    res = lk.resolve('/share_location{"latitude":52.37,"longitude":4.89}')
+    assert res.status is Status.RESOLVED and res.gm_code == "GM0363" and res.via == "coordinates"
+    assert lk.resolve("/find_zorgkantoor").status is Status.NOT_FOUND
+
+
+# --- shared locations -----------------------------------------------------------------
+
+
+def test_shared_location_maps_to_nearest_postcode_and_region(lk: Lookup) -> None:
+    res = lk.resolve_point(52.3731, 4.8926)  # Dam, Amsterdam
+    assert res.status is Status.RESOLVED and res.gm_code == "GM0363" and res.pc4 is not None
+    assert lk.region_for(res.gm_code).name == "Amsterdam"
+    res = lk.resolve_point(51.5555, 5.0913)  # Tilburg centre
+    assert lk.region_for(res.gm_code).name == "Midden-Brabant"
+
+
+def test_shared_location_abroad(lk: Lookup) -> None:
+    assert lk.resolve_point(48.8566, 2.3522).status is Status.OUTSIDE  # Paris
+    assert lk.resolve_point(95.0, 4.0).status is Status.OUTSIDE
+
+
+def test_shared_location_on_a_border_postcode_asks(lk: Lookup) -> None:
+    pc = lk.places.postcode("1216")
+    res = lk.resolve_point(pc.lat, pc.lon)
+    assert res.status is Status.AMBIGUOUS and set(res.candidates) == {"GM0402", "GM1696"}
+
+
+def test_every_pc4_point_maps_back_to_its_postcode(lk: Lookup) -> None:
+    for pc in lk.places.postcodes.values():
+        dist, nearest = lk.places.nearest_postcode(pc.lat, pc.lon)
+        assert dist == pytest.approx(0.0, abs=1e-6) or nearest.pc4 == pc.pc4
+
+
+def test_grid_index_matches_brute_force() -> None:
+    rnd = random.Random(7)
+    points = [(rnd.uniform(50.7, 53.6), rnd.uniform(3.3, 7.3), i) for i in range(500)]
+    grid = GridIndex(points, cell_deg=0.05)
+    for _ in range(300):
+        lat, lon = rnd.uniform(50.5, 53.8), rnd.uniform(3.0, 7.5)
+        brute = sorted((haversine_km(lat, lon, a, b), i) for a, b, i in points)[:3]
+        got = grid.nearest(lat, lon, k=3)
+        assert [round(d, 9) for d, _ in got] == [round(d, 9) for d, _ in brute]
+
+
+def test_haversine() -> None:
+    # Amsterdam Dam -> Utrecht Dom is about 35 km
+    assert 34 < haversine_km(52.3731, 4.8926, 52.0907, 5.1214) < 36
+    assert haversine_km(52.0, 5.0, 52.0, 5.0) == 0.0
+
+
+# --- reused by the NLU pipeline ---------------------------------------------------------------
+
+
+def test_gazetteer_still_works() -> None:
+    from nlp.gazetteer import apostrophe_names, gemeente_names, strip_accents
+
+    surface = gemeente_names()
+    assert surface["Den Haag"] == "GM0518"
+    assert surface["Súdwest-Fryslân"] == surface["Sudwest-Fryslan"] == "GM1900"
+    assert "'s-Hertogenbosch" in apostrophe_names(surface)
+    assert strip_accents("Súdwest-Fryslân") == "Sudwest-Fryslan"
+
+
+def test_normalize() -> None:
+    assert normalize("'s-Hertogenbosch") == "s hertogenbosch"
+    assert normalize("Bergen (NH.)") == "bergen nh"
+    assert normalize("Capelle a/d IJssel") == normalize("Capelle aan den IJssel")
+
+
+def test_missing_registry_file_gives_an_empty_registry(tmp_path: Path) -> None:
+    lk = Lookup.load(registry_path=tmp_path / "missing.csv")
+    assert len(lk.registry) == 0
+    assert lk.resolve("Tilburg").gm_code == "GM0855"
