@@ -98,11 +98,26 @@ def train_if_needed(config: str = "config.yml", data: str = "data", force: bool 
          "--out", "models", "--fixed-model-name", name],
         cwd=ROOT, env=rasa_env(), check=True,
     )
-    print(f"Trained in {time.monotonic() - started:.0f} s", flush=True)
+    seconds = time.monotonic() - started
+    print(f"Trained in {seconds:.0f} s", flush=True)
+    _record_training(name, seconds)
     path = ROOT / "models" / f"{name}.tar.gz"
     if not path.exists():
         raise SystemExit(f"Training finished but {path} is missing")
     return path
+
+
+def _record_training(name: str, seconds: float) -> None:
+    """Keep the last measured training time for the results file."""
+    import json
+    import platform
+    out = ROOT / "results" / "training.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({
+        "model": name, "train_seconds": round(seconds, 1),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.platform(),
+        "cpus": os.cpu_count(), "command": "python -m ops.model_state (rasa train)",
+    }, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.server
 
 def test_greeting_offers_buttons(stack: Stack) -> None:
     reply = stack.send("core-greet", "hallo")
-    assert "assistent" in bot_texts(reply)
+    assert "Waar kan ik u mee helpen?" in bot_texts(reply)
     assert any(m.get("buttons") for m in reply)
 
 
@@ -45,7 +45,7 @@ def test_odd_input_gets_a_reply_and_server_keeps_serving(stack: Stack, message: 
     reply = stack.send("core-odd", message)
     assert bot_texts(reply), "no reply"
     assert "<script>" not in bot_texts(reply)
-    assert "assistent" in bot_texts(stack.send("core-odd-after", "hallo"))
+    assert "Waar kan ik u mee helpen?" in bot_texts(stack.send("core-odd-after", "hallo"))
 
 
 def test_http_api_requires_token(stack: Stack) -> None:
