@@ -8,6 +8,8 @@ answer and the form asks again.
 """
 from __future__ import annotations
 
+import abc
+
 import logging
 from typing import Any, Dict, List, Text
 
@@ -40,11 +42,14 @@ QUIET_INTENTS = frozenset({
 })
 
 
-class _LocationFormValidation(FormValidationAction):
+class _LocationFormValidation(FormValidationAction, abc.ABC):
+    """Shared validation of the two location forms; abstract so rasa_sdk skips it."""
+
     kind: str = KIND_CLIENTONDERSTEUNER
 
-    def name(self) -> Text:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """The validation action name of the concrete form."""
 
     async def extract_woonplaats(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

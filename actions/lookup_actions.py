@@ -12,6 +12,8 @@ No message text or postcode is logged above DEBUG.
 """
 from __future__ import annotations
 
+import abc
+
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -47,11 +49,14 @@ def _slot_events(slots: Dict[str, Any]) -> List[EventType]:
     return [SlotSet(name, value) for name, value in slots.items()]
 
 
-class _FindAction(Action):
+class _FindAction(Action, abc.ABC):
+    """Shared run() of the two lookups; abstract so rasa_sdk does not register it."""
+
     kind: str = KIND_CLIENTONDERSTEUNER
 
-    def name(self) -> Text:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """The action name of the concrete lookup."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -10,7 +10,8 @@ import re
 import unicodedata
 
 _PATTERNS = [
-    r"zelfmoord", r"su[iï]cid", r"zelfdoding",
+    r"zelfmoord", r"su[iï]cid", r"su[iï]cide", r"zelfdoding", r"\bnoodsituatie\b", r"\bnoodgeval\b",
+    r"\b(?:heeft|hebben|werd|word|ben)\s+(?:me|mij|ik)\s+(?:\w+\s+)?geslagen\b",
     r"\bdood\s+willen\b", r"\bwil\s+(?:ik\s+)?dood\b", r"\bwil\s+niet\s+meer\s+leven\b",
     r"\bniet\s+meer\s+(?:willen\s+)?leven\b", r"\beinde\s+aan\s+(?:mijn|m'n|het)\s+leven\b",
     r"\bmezelf\s+(?:iets\s+)?aan\s*doen\b", r"\bmijzelf\s+(?:iets\s+)?aan\s*doen\b",
