@@ -43,11 +43,9 @@ class CrisisDetector(GraphComponent):
             if text and matches_crisis(text):
                 intent = {"name": CRISIS_INTENT, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)
-                ranking = [
-                    r for r in (message.get(INTENT_RANKING_KEY) or [])
-                    if r.get("name") != CRISIS_INTENT
-                ]
-                message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)
+                # Crisis alone in the ranking: a confident runner-up must not make the
+                # FallbackClassifier call the message ambiguous.
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: Any) -> Any:

@@ -25,8 +25,13 @@ def test_faq_answers_in_dutch(stack: Stack, question: str, expected: str) -> Non
     assert expected.lower() in text.lower()
 
 
-def test_crisis_points_to_real_help_first(stack: Stack) -> None:
-    text = bot_texts(stack.send("core-crisis", "ik wil niet meer leven"))
+@pytest.mark.parametrize("message", [
+    "ik wil niet meer leven",
+    # the classifier is confident this is a FAQ question; the crisis phrase must still win
+    "mijn partner heeft me net geslagen",
+])
+def test_crisis_points_to_real_help_first(stack: Stack, message: str) -> None:
+    text = bot_texts(stack.send(f"core-crisis-{len(message)}", message))
     assert "113" in text and "112" in text
 
 
