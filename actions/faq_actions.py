@@ -101,12 +101,15 @@ class ActionSuggestTopics(Action):
         return [UserUtteranceReverted()]
 
 
+def _where(gm_code: Optional[str]) -> str:
+    name = gemeente_name(gm_code) if gm_code else None
+    return f"de gemeente {name}" if name else "uw gemeente"
+
+
 def handoff_text(gm_code: Optional[str]) -> str:
     """Dutch text that points to a person at the gemeente, named when known."""
-    name = gemeente_name(gm_code) if gm_code else None
-    where = f"de gemeente {name}" if name else "uw gemeente"
     return (
-        f"Ik kan u hier helaas niet verder helpen. Een medewerker van {where} helpt u graag. "
+        f"Ik kan u hier helaas niet verder helpen. Een medewerker van {_where(gm_code)} helpt u graag. "
         "Bel 14 + het netnummer van uw gemeente, of kijk op de website van de gemeente. "
         "Wilt u praten over de zorg voor uw naaste? Bel de Mantelzorglijn: 030 760 60 55."
     )
@@ -120,8 +123,7 @@ class ActionHumanHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        name = gemeente_name(tracker.get_slot("gm_code"))
-        where = f"de gemeente {name}" if name else "uw gemeente"
+        where = _where(tracker.get_slot("gm_code"))
         dispatcher.utter_message(
             text=(f"U kunt een medewerker van {where} spreken. Bel 14 + het netnummer van "
                   "uw gemeente, of kijk op de website van de gemeente. Voor advies over "

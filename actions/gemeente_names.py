@@ -1,19 +1,11 @@
-"""Display names of gemeenten for messages (CBS code -> name)."""
+"""Display names of gemeenten for messages (CBS code -> short name), from the lookup library."""
 from __future__ import annotations
 
-import csv
-import functools
-from pathlib import Path
-from typing import Dict, Optional
+from typing import Optional
 
-GEMEENTEN_CSV = Path(__file__).resolve().parent.parent / "lookup" / "data" / "gemeenten_2025.csv"
-
-
-@functools.lru_cache(maxsize=1)
-def _names() -> Dict[str, str]:
-    with open(GEMEENTEN_CSV, encoding="utf-8") as f:
-        return {row["gm_code"]: row["name_short"] for row in csv.DictReader(f)}
+from lookup import get_lookup
 
 
 def gemeente_name(gm_code: Optional[str]) -> Optional[str]:
-    return _names().get(gm_code or "")
+    gemeente = get_lookup().places.gemeenten.get(gm_code or "")
+    return gemeente.name_short if gemeente else None
