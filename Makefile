@@ -4,14 +4,19 @@
 #   make rollback       put the previous model back in the running assistant
 #   make unrecognised   questions the assistant did not understand (personal data removed)
 #   make export-csv / make import-csv   all topics as one spreadsheet (CSV=onderwerpen.csv)
+#   make purge          delete conversations older than DAYS (90) days from the tracker store
+#                       (ENDPOINTS=config/endpoints.production.yml for PostgreSQL)
+#   make scale-test     only the scale-out tests (2 replicas, PostgreSQL, Redis; docs/deploy.md)
 PY := .venv/bin/python
 CSV ?= onderwerpen.csv
+DAYS ?= 90
+ENDPOINTS ?=
 ARGS ?=
 export PYTHONPATH := .
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup run test validate retrain rollback live-status unrecognised export-csv import-csv
+.PHONY: setup run test scale-test validate retrain rollback live-status unrecognised export-csv import-csv
 
 setup:
 	bash scripts/setup.sh
@@ -21,6 +26,9 @@ run:
 
 test:
 	bash scripts/test.sh
+
+scale-test:
+	bash scripts/scaleout_test.sh
 
 $(PY):
 	bash scripts/setup.sh
@@ -45,3 +53,6 @@ export-csv: | $(PY)
 
 import-csv: | $(PY)
 	$(PY) -m editor.spreadsheet import $(CSV) $(ARGS)
+
+purge: | $(PY)
+	$(PY) -m ops.purge --days $(DAYS) $(if $(ENDPOINTS),--endpoints $(ENDPOINTS)) $(ARGS)
