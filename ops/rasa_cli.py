@@ -1,0 +1,24 @@
+"""The `rasa` command with ops/rasa_patches.py applied first.
+
+    python -m ops.rasa_cli run --model models/... --enable-api ...
+
+Used by ops/stack.py for every `rasa run` (run command, tests, benchmarks). Same
+arguments and behaviour as `rasa`; only the two inefficiencies described there differ.
+"""
+from __future__ import annotations
+
+import sys
+
+from ops.rasa_patches import apply
+
+
+def main() -> None:
+    apply()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
