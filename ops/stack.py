@@ -41,6 +41,11 @@ def write_endpoints(path: Path, action_port: int, tracker_db: Path,
     return path
 
 
+def cors_origins(value: str) -> List[str]:
+    """Origins for ``rasa run --cors``, from a comma- or space-separated string."""
+    return value.replace(",", " ").split()
+
+
 @dataclass
 class Stack:
     """One action server plus one Rasa server on loopback."""
@@ -98,10 +103,12 @@ class Stack:
         log = open(self.rasa_log, "ab")
         self.rasa_proc = subprocess.Popen(
             [rasa_bin(), "run", "--model", str(self.model), "--enable-api",
-             "--auth-token", self.token, "--port", str(self.rasa_port),
+             # "=" form: a token_urlsafe token may start with "-", which argparse would
+             # take for an option ("expected one argument")
+             f"--auth-token={self.token}", "--port", str(self.rasa_port),
              "--interface", "127.0.0.1",
              "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
-             "--cors", self.cors],
+             "--cors", *cors_origins(self.cors)],
             cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
         )
         self._wait(f"{self.rasa_url}/status?token={self.token}", 240, self.rasa_proc, self.rasa_log)
