@@ -13,7 +13,9 @@ credentials) and replaces two handlers:
   leaves the previous session's room on a new request ("Nieuw gesprek"), and only accepts a
   client-supplied ``session_id`` of a sane shape (else it issues a new one);
 - ``user_uttered``: only for a session this socket has joined, so one browser cannot write
-  into another conversation by sending its id.
+  into another conversation by sending its id. The text is cleaned like every channel's
+  (``channels.input_text``: control characters out, at most 2,000 characters, with a note
+  when cut) and a message without any answer gets the ``channels.never_silent`` apology.
 
 Message text is never logged.
 """
@@ -31,10 +33,12 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
+from channels.input_text import LONG_MESSAGE_NOTE, clean_text
+from channels.never_silent import NeverSilent
+
 logger = logging.getLogger(__name__)
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
-MAX_MESSAGE_CHARS = 5000
 
 
 async def _maybe_await(result: Any) -> Any:
@@ -47,7 +51,8 @@ class SocketIOInput(RasaSocketIOInput):
     """Rasa's socket.io input channel with the room-join fix (see module docstring)."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        socketio_webhook = super().blueprint(on_new_message)
+        guarded = NeverSilent(on_new_message)
+        socketio_webhook = guarded.attach(super().blueprint(on_new_message))
         sio = self.sio
         assert sio is not None
         namespace = self.namespace
@@ -95,10 +100,12 @@ class SocketIOInput(RasaSocketIOInput):
                 except ValueError:
                     metadata = {}
             text = data.get("message", "")
-            text = text[:MAX_MESSAGE_CHARS] if isinstance(text, str) else ""
-            logger.debug("socketio: message of %d characters", len(text))
-            await on_new_message(UserMessage(text, output_channel, sender_id,
-                                             input_channel=self.name(),
-                                             metadata=metadata if isinstance(metadata, dict) else {}))
+            cleaned = clean_text(text if isinstance(text, str) else "")
+            logger.debug("socketio: message of %d characters", len(cleaned.text))
+            if cleaned.truncated:
+                await output_channel.send_text_message(sender_id, LONG_MESSAGE_NOTE)
+            await guarded(UserMessage(cleaned.text, output_channel, sender_id,
+                                      input_channel=self.name(),
+                                      metadata=metadata if isinstance(metadata, dict) else {}))
 
         return socketio_webhook

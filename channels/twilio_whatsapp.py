@@ -12,9 +12,11 @@ URL it calls, and behind a proxy Rasa cannot see that URL itself).
 Inbound: text (``Body``; a typed number picks a numbered option), template quick-reply
 buttons (``ButtonPayload``), locations (``Latitude``/``Longitude`` → ``/share_location``),
 media (``NumMedia`` > 0) → a polite Dutch reply. A repeated delivery (same ``MessageSid``) is
-processed once. Outbound: Twilio's Messages API; buttons as numbered text, long text split
-under Twilio's 1,600-character limit, and the same 24-hour window as the Cloud API (outside
-it the Content template ``TWILIO_TEMPLATE_CONTENT_SID`` once, or nothing).
+processed once. Text is cleaned by ``channels.input_text`` and a message without any answer
+gets the ``channels.never_silent`` apology. Outbound: Twilio's Messages API; buttons as
+numbered text, long text split under Twilio's 1,600-character limit, and the same 24-hour
+window as the Cloud API (outside it the Content template ``TWILIO_TEMPLATE_CONTENT_SID``
+once, or nothing).
 
 Secrets only from the environment: ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``; also
 ``TWILIO_WHATSAPP_NUMBER`` (``whatsapp:+31...``), ``TWILIO_API_URL``, ``TWILIO_WEBHOOK_URL``.
@@ -33,8 +35,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import whatsapp_format as fmt
+from channels.api_guard import ChannelBlueprint
 from channels.choices import ChoiceMemory
 from channels.dedup import MessageDeduplicator
+from channels.input_text import LONG_MESSAGE_NOTE, clean_text
+from channels.never_silent import NeverSilent
 from channels.outbound import post, user_ref
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.signatures import verify_twilio_signature
@@ -189,7 +194,8 @@ class TwilioWhatsAppInput(InputChannel):
         return (payload, "choice") if payload else (body, "text")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("twilio_whatsapp_webhook", __name__)
+        guarded = NeverSilent(on_new_message)
+        webhook = guarded.attach(ChannelBlueprint("twilio_whatsapp_webhook", __name__))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -235,8 +241,11 @@ class TwilioWhatsAppInput(InputChannel):
                 elif kind == "bad_location":
                     await output.send_text_message(sender, BAD_LOCATION_REPLY)
                 else:
-                    await on_new_message(UserMessage(
-                        text or "", output, sender, input_channel=self.name(),
+                    cleaned = clean_text(text or "")
+                    if cleaned.truncated:
+                        await output.send_text_message(sender, LONG_MESSAGE_NOTE)
+                    await guarded(UserMessage(
+                        cleaned.text, output, sender, input_channel=self.name(),
                         message_id=message_id or None,
                         metadata={"twilio": {"message_sid": message_id, "kind": kind}}))
             except Exception as exc:  # never let one message break the webhook

@@ -6,7 +6,9 @@ Webhook: ``/webhooks/whatsapp_cloud/webhook``
   wrong signature gets 401. Text, ``button_reply``, ``list_reply``, template quick replies and
   locations go to Rasa (a location as ``/share_location{"latitude": .., "longitude": ..}``);
   audio, images, video, documents, stickers and contacts get a polite Dutch reply from the
-  channel itself. A repeated delivery (same message id) is processed once.
+  channel itself. A repeated delivery (same message id) is processed once. Text is cleaned
+  by ``channels.input_text`` (control characters out, at most 2,000 characters) and a
+  message without any answer gets the ``channels.never_silent`` apology.
 
 Outgoing (Graph API ``POST {api_url}/{phone_number_id}/messages``): see
 ``channels.whatsapp_format`` for buttons, lists, numbered text and splitting; the 24-hour
@@ -37,8 +39,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import whatsapp_format as fmt
+from channels.api_guard import ChannelBlueprint
 from channels.choices import ChoiceMemory
 from channels.dedup import DEFAULT_TTL_SECONDS, MessageDeduplicator
+from channels.input_text import LONG_MESSAGE_NOTE, clean_text
+from channels.never_silent import NeverSilent
 from channels.outbound import post, user_ref
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.signatures import verify_meta_signature
@@ -302,12 +307,16 @@ class WhatsAppCloudInput(InputChannel):
             return kind
         metadata = {"whatsapp": {"message_id": message_id, "type": mtype,
                                  "phone_number_id": (value.get("metadata") or {}).get("phone_number_id")}}
-        await on_new_message(UserMessage(text or "", output, sender, input_channel=self.name(),
+        cleaned = clean_text(text or "")
+        if cleaned.truncated:
+            await output.send_text_message(sender, LONG_MESSAGE_NOTE)
+        await on_new_message(UserMessage(cleaned.text, output, sender, input_channel=self.name(),
                                          message_id=message_id or None, metadata=metadata))
         return kind
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("whatsapp_cloud_webhook", __name__)
+        guarded = NeverSilent(on_new_message)
+        webhook = guarded.attach(ChannelBlueprint("whatsapp_cloud_webhook", __name__))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -366,7 +375,7 @@ class WhatsAppCloudInput(InputChannel):
                         if not isinstance(message, dict):
                             continue
                         try:
-                            results.append(await self.handle_message(message, value, on_new_message))
+                            results.append(await self.handle_message(message, value, guarded))
                         except Exception as exc:  # never let one message break the webhook
                             logger.error("whatsapp_cloud: handling message %s failed: %s",
                                          message.get("id"), type(exc).__name__)

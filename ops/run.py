@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Mapping
 
 from ops.model_state import ROOT, train_if_needed
 from ops.stack import Stack, write_endpoints
@@ -33,6 +34,18 @@ def load_or_create_token() -> str:
     return token
 
 
+def cors_setting(environ: Mapping[str, str], web_port: int) -> str:
+    """Origins allowed to call Rasa from a browser: CORS_ORIGINS (comma- or space-separated),
+    else the demo page (as localhost and 127.0.0.1). Never "*": any site could then call the
+    REST channel and the API from a visitor's browser."""
+    demo = f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
+    value = (environ.get("CORS_ORIGINS") or "").strip() or demo
+    if "*" in value:
+        raise SystemExit("CORS_ORIGINS mag geen '*' bevatten: noem de sites die de chat tonen, "
+                         "bijvoorbeeld CORS_ORIGINS=https://www.gemeente.nl")
+    return value
+
+
 def main() -> int:
     model = train_if_needed()
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
@@ -44,7 +57,7 @@ def main() -> int:
         write_endpoints(workdir / "endpoints.yml", action_port, ROOT / "rasa_tracker.db")
     stack = Stack(model=model, workdir=workdir, token=load_or_create_token(),
                   rasa_port=rasa_port, action_port=action_port, endpoints=endpoints,
-                  cors=os.environ.get("CORS_ORIGINS", f"http://localhost:{web_port}"))
+                  cors=cors_setting(os.environ, web_port))
     print("Starting the action server and the Rasa server (this takes about half a minute) ...", flush=True)
     stack.start()
     web = subprocess.Popen(

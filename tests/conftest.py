@@ -55,6 +55,25 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
         running.stop()
 
 
+ALLOWED_ORIGIN = "http://allowed.example"
+
+
+@pytest.fixture(scope="session")
+def second_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
+                 fake_graph: FakeGraphAPI, fake_twilio: FakeTwilioAPI) -> Iterator[Stack]:
+    """A second running stack, for tests that stop and restart its servers (so the shared
+    ``stack`` is never disturbed) or need other settings: CORS allows only ALLOWED_ORIGIN.
+    Tests that stop a server must start it again before they end."""
+    workdir = tmp_path_factory.mktemp("second-stack")
+    running = Stack(model=model_path, workdir=workdir, cors=ALLOWED_ORIGIN)
+    running.env = {**channel_env(fake_graph, fake_twilio, running.rasa_url), **_stack_env()}
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
 def _stack_env() -> dict:
     """Extra environment for the stack under test (channel secrets are test values)."""
     env = {key: value for key, value in os.environ.items() if key.startswith("TEST_STACK_")}

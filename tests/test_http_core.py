@@ -1,7 +1,9 @@
-"""The running assistant over HTTP: real Dutch answers, safety first, bad input survives."""
+"""The running assistant over HTTP: real Dutch answers, safety first.
+
+Bad input: tests/test_http_bad_input.py; the API token: tests/test_http_access.py.
+"""
 from __future__ import annotations
 
-import requests
 import pytest
 
 from ops.stack import Stack, bot_texts
@@ -33,29 +35,6 @@ def test_faq_answers_in_dutch(stack: Stack, question: str, expected: str) -> Non
 def test_crisis_points_to_real_help_first(stack: Stack, message: str) -> None:
     text = bot_texts(stack.send(f"core-crisis-{len(message)}", message))
     assert "113" in text and "112" in text
-
-
-@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "!!!"])
-def test_messages_without_words_get_a_dutch_answer(stack: Stack, message: str) -> None:
-    text = bot_texts(stack.send("core-empty", message))
-    assert "woorden" in text
-
-
-@pytest.mark.parametrize("message", [
-    "x" * 5000,
-    "<script>alert('x')</script><b>hallo</b>",
-    "Ik zorg voor mijn moeder " * 200,
-])
-def test_odd_input_gets_a_reply_and_server_keeps_serving(stack: Stack, message: str) -> None:
-    reply = stack.send("core-odd", message)
-    assert bot_texts(reply), "no reply"
-    assert "<script>" not in bot_texts(reply)
-    assert "Waar kan ik u mee helpen?" in bot_texts(stack.send("core-odd-after", "hallo"))
-
-
-def test_http_api_requires_token(stack: Stack) -> None:
-    assert requests.get(f"{stack.rasa_url}/status", timeout=10).status_code == 401
-    assert requests.get(f"{stack.rasa_url}/status", params={"token": stack.token}, timeout=10).status_code == 200
 
 
 def test_unknown_question_offers_topics_then_gemeente(stack: Stack) -> None:

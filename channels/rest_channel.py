@@ -1,0 +1,146 @@
+"""Rasa's REST channel (``POST /webhooks/rest/webhook``), hardened against bad input.
+
+Same name (``rest``), URL and answer as Rasa's ``RestInput`` (a JSON list of bot messages;
+``?stream=true`` still streams), with these differences:
+
+- the body is checked first; a broken request gets a 400 with a Dutch explanation
+  (``{"status": 400, "reason": "BadRequest", "field": ..., "message": ...}``) instead of
+  Rasa's 500, a silent empty answer, or a message filed under the shared sender "default":
+  not JSON or not an object, ``sender`` missing/empty/too long/not text, ``message``
+  missing or not text, ``metadata`` not an object;
+- the text is cleaned by ``channels.input_text`` (control characters out, at most 2,000
+  characters; a longer message is cut and the answer starts with a Dutch note saying so);
+- ``channels.never_silent``: a message that got no bot message gets a Dutch apology;
+- a failure is logged without the message text (Rasa's channel logs the text at ERROR);
+- its blueprint closes Rasa's open ``/`` and ``/version`` routes (``channels.api_guard``).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import traceback
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Optional, Union
+
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse, ResponseStream
+
+from channels.api_guard import ChannelBlueprint
+from channels.input_text import LONG_MESSAGE_NOTE, clean_text, strip_controls
+from channels.never_silent import NeverSilent
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
+
+EXAMPLE = '{"sender": "gebruiker-123", "message": "Wat is cliëntondersteuning?"}'
+NOT_JSON = f"Dit verzoek kan ik niet lezen. Stuur een JSON-object, bijvoorbeeld: {EXAMPLE}"
+BAD_SENDER = ("Het veld 'sender' ontbreekt of is ongeldig. Geef elk gesprek een eigen, vaste "
+              f"naam van 1 tot {MAX_SENDER_CHARS} tekens, zonder stuurtekens.")
+BAD_MESSAGE = "Het veld 'message' ontbreekt of is geen tekst. Stuur uw vraag als tekst."
+BAD_METADATA = "Het veld 'metadata' moet een JSON-object zijn."
+
+
+@dataclass(frozen=True)
+class RestRequest:
+    """A checked request: who, what, and Rasa's optional extras."""
+
+    sender: str
+    text: str
+    truncated: bool = False
+    input_channel: Optional[str] = None
+    metadata: Optional[Dict[str, Any]] = None
+
+
+@dataclass(frozen=True)
+class BadRequest:
+    field: str
+    message: str
+
+
+def _sender(value: Any) -> Optional[str]:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    sender = str(value).strip()
+    if not sender or len(sender) > MAX_SENDER_CHARS or strip_controls(sender) != sender:
+        return None
+    return sender
+
+
+def parse_request(body: bytes) -> Union[RestRequest, BadRequest]:
+    """Check a webhook body; never raises."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return BadRequest("body", NOT_JSON)
+    if not isinstance(data, dict):
+        return BadRequest("body", NOT_JSON)
+    sender = _sender(data.get("sender"))
+    if sender is None:
+        return BadRequest("sender", BAD_SENDER)
+    if not isinstance(data.get("message"), str):
+        return BadRequest("message", BAD_MESSAGE)
+    metadata = data.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return BadRequest("metadata", BAD_METADATA)
+    channel = data.get("input_channel")
+    channel = strip_controls(channel)[:64] if isinstance(channel, str) and channel.strip() else None
+    cleaned = clean_text(data["message"])
+    return RestRequest(sender, cleaned.text, cleaned.truncated, channel, metadata)
+
+
+def bad_request(error: BadRequest) -> HTTPResponse:
+    return response.json({"status": 400, "reason": "BadRequest", "field": error.field,
+                          "message": error.message}, status=400)
+
+
+class RestInput(RasaRestInput):
+    """Rasa's REST channel with input checks and the never-silent safeguard."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        guarded = NeverSilent(on_new_message)
+        webhook = guarded.attach(ChannelBlueprint(f"custom_webhook_{type(self).__name__}", __name__))
+
+        async def handle(message: UserMessage, truncated: bool) -> None:
+            if truncated:
+                await message.output_channel.send_text_message(message.sender_id, LONG_MESSAGE_NOTE)
+            await guarded(message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+            parsed = parse_request(request.body or b"")
+            if isinstance(parsed, BadRequest):
+                logger.debug("rest: bad request (%s)", parsed.field)
+                return bad_request(parsed)
+            input_channel = parsed.input_channel or self.name()
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                async def on_message(message: UserMessage) -> None:
+                    await handle(message, parsed.truncated)
+
+                return response.stream(
+                    self.stream_response(on_message, parsed.text, parsed.sender, input_channel,
+                                         parsed.metadata),
+                    content_type="text/event-stream")
+            collector = CollectingOutputChannel()
+            message = UserMessage(parsed.text, collector, parsed.sender,
+                                  input_channel=input_channel, metadata=parsed.metadata)
+            try:
+                await handle(message, parsed.truncated)
+            except asyncio.CancelledError:
+                logger.error("rest: handling a message timed out")
+            except Exception as exc:
+                logger.error("rest: handling a message failed (%s)", type(exc).__name__)
+                logger.debug("rest: traceback (frames only, no message):\n%s",
+                             "".join(traceback.format_tb(exc.__traceback__)))
+            return response.json(collector.messages)
+
+        return webhook
