@@ -30,6 +30,7 @@ from actions.location import (
     resolve_from_tracker,
     shared_point,
 )
+from actions.safe_log import log_failure
 from lookup import Status, get_lookup
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class _LocationFormValidation(FormValidationAction, abc.ABC):
             res = resolve_from_tracker(lookup, tracker, slot_value)
             outcome = outcome_for(lookup, res, tracker.get_slot(SLOT_PC4))
         except Exception:  # never let a lookup problem break the conversation
-            logger.exception("location validation failed")
+            log_failure(logger, "location validation")
             for message in msgs.lookup_unavailable():
                 dispatcher.utter_message(**message)
             return {SLOT_WOONPLAATS: None}

@@ -35,6 +35,7 @@ from actions.location import (
     resolve_from_tracker,
     shared_point,
 )
+from actions.safe_log import log_failure
 from lookup import Resolution, Status, get_lookup
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class _FindAction(Action, abc.ABC):
                 gm_code, pc4 = outcome.slots[SLOT_GM_CODE], outcome.slots[SLOT_PC4]
             _send(dispatcher, answer(lookup, self.kind, gm_code, pc4))
         except Exception:
-            logger.exception("%s failed", self.name())
+            log_failure(logger, self.name())
             _send(dispatcher, msgs.lookup_unavailable())
         return events
 
@@ -145,7 +146,7 @@ class ActionChangeLocation(Action):
             logger.debug("change location: %s via %s", res.status.value, res.via)
             return _answer_or_ask(dispatcher, tracker, res, default_kind=None)
         except Exception:
-            logger.exception("action_change_location failed")
+            log_failure(logger, "action_change_location")
             _send(dispatcher, msgs.lookup_unavailable())
             return []
 
@@ -170,7 +171,7 @@ class ActionLocationShared(Action):
             logger.debug("shared location: %s", res.status.value)
             return _answer_or_ask(dispatcher, tracker, res, default_kind=KIND_CLIENTONDERSTEUNER)
         except Exception:
-            logger.exception("action_location_shared failed")
+            log_failure(logger, "action_location_shared")
             _send(dispatcher, msgs.lookup_unavailable())
             return []
 
@@ -181,7 +182,7 @@ def _warm_up() -> None:
     try:
         get_lookup()
     except Exception:  # the actions retry on first use and answer politely if it fails
-        logger.exception("lookup data could not be loaded at start-up")
+        log_failure(logger, "loading the lookup data at start-up")
 
 
 _warm_up()
