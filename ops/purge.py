@@ -1,0 +1,138 @@
+"""Delete conversations older than N days from the SQL tracker store.
+
+    python -m ops.purge --days 90 [--endpoints endpoints.yml] [--dry-run]
+    make purge DAYS=90 [ENDPOINTS=config/endpoints.production.yml]
+
+A conversation is old when its *last* event is older than N days; then all its events go
+(one statement, so a user who writes again during the purge keeps the conversation). Works
+on the tracker store of the endpoints file: SQLite (the default) and PostgreSQL (or any SQL
+dialect Rasa supports), with ``${VAR}`` values taken from the environment, as Rasa does.
+The default endpoints file is ``$RASA_ENDPOINTS``, else ``endpoints.yml``.
+
+Prints one summary line (how many conversations and events); sender ids are never printed.
+Exit code 0 when done, 2 when the configuration cannot be used.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import List, Optional, Union
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine
+
+DEFAULT_DAYS = 90
+DAY_SECONDS = 24 * 3600
+
+# MySQL refuses a subquery on the table it deletes from, unless it is wrapped ("AS old").
+OLD_SENDERS = ("SELECT sender_id FROM (SELECT sender_id FROM events GROUP BY sender_id "
+               "HAVING MAX(timestamp) < :cutoff) AS old")
+COUNT_CONVERSATIONS = sa.text(f"SELECT COUNT(*) FROM ({OLD_SENDERS}) AS counted")
+COUNT_EVENTS = sa.text(f"SELECT COUNT(*) FROM events WHERE sender_id IN ({OLD_SENDERS})")
+DELETE_EVENTS = sa.text(f"DELETE FROM events WHERE sender_id IN ({OLD_SENDERS})")
+
+
+class PurgeConfigError(Exception):
+    """The endpoints file names no usable SQL tracker store (message in Dutch)."""
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    conversations: int
+    events: int
+    cutoff: float
+    dry_run: bool
+
+    def summary(self, days: Union[int, float]) -> str:
+        """One Dutch line, e.g. "Verwijderd: 2 gesprekken (57 gebeurtenissen), ..."."""
+        when = datetime.fromtimestamp(self.cutoff, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        what = (f"{_count(self.conversations, 'gesprek', 'gesprekken')} "
+                f"({_count(self.events, 'gebeurtenis', 'gebeurtenissen')})")
+        head = "Proefdraai, niets verwijderd. Te verwijderen" if self.dry_run else "Verwijderd"
+        return f"{head}: {what}, laatste bericht ouder dan {days} dagen (vóór {when})."
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def tracker_store_url(endpoints: Path) -> Union[str, URL]:
+    """The SQLAlchemy URL of the endpoints file's SQL tracker store."""
+    with warnings.catch_warnings():  # Rasa's imports warn about deprecations; not ours
+        warnings.simplefilter("ignore")
+        warnings.showwarning = lambda *args, **kwargs: None  # Rasa resets the filters
+        return _tracker_store_url(endpoints)
+
+
+def _tracker_store_url(endpoints: Path) -> Union[str, URL]:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    if not endpoints.is_file():
+        raise PurgeConfigError(f"Het endpoints-bestand {endpoints} bestaat niet.")
+    store = read_endpoint_config(str(endpoints), "tracker_store")
+    if store is None or str(store.type or "").lower() != "sql":
+        raise PurgeConfigError(f"{endpoints} heeft geen SQL-trackerstore (tracker_store: type: SQL).")
+    kwargs = store.kwargs
+    dialect = str(kwargs.get("dialect") or "sqlite")
+    db = str(kwargs.get("db") or "rasa.db")
+    if dialect == "sqlite" and not store.url:
+        path = Path(db)
+        if not path.is_file():  # never create an empty database by accident
+            raise PurgeConfigError(f"De SQLite-database {path.resolve()} bestaat niet.")
+    return SQLTrackerStore.get_db_url(dialect, store.url, kwargs.get("port"), db,
+                                      kwargs.get("username"), kwargs.get("password"),
+                                      None, kwargs.get("query"))
+
+
+def purge(engine: Engine, days: float, now: Optional[float] = None,
+          dry_run: bool = False) -> PurgeResult:
+    """Delete (or with ``dry_run`` only count) the conversations older than ``days``."""
+    cutoff = (time.time() if now is None else now) - days * DAY_SECONDS
+    with engine.begin() as connection:
+        if not sa.inspect(connection).has_table("events"):
+            return PurgeResult(0, 0, cutoff, dry_run)
+        conversations = int(connection.execute(COUNT_CONVERSATIONS, {"cutoff": cutoff}).scalar() or 0)
+        events = int(connection.execute(COUNT_EVENTS, {"cutoff": cutoff}).scalar() or 0)
+        if not dry_run and conversations:
+            deleted = connection.execute(DELETE_EVENTS, {"cutoff": cutoff}).rowcount
+            events = deleted if deleted is not None and deleted >= 0 else events
+    return PurgeResult(conversations, events, cutoff, dry_run)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ops.purge",
+        description="Verwijder gesprekken waarvan het laatste bericht ouder is dan N dagen.")
+    parser.add_argument("--days", type=float, default=DEFAULT_DAYS,
+                        help=f"bewaartermijn in dagen (standaard {DEFAULT_DAYS})")
+    parser.add_argument("--endpoints", type=Path,
+                        default=Path(os.environ.get("RASA_ENDPOINTS") or "endpoints.yml"),
+                        help="endpoints-bestand met de trackerstore (standaard $RASA_ENDPOINTS "
+                             "of endpoints.yml)")
+    parser.add_argument("--dry-run", action="store_true", help="alleen tellen, niets verwijderen")
+    args = parser.parse_args(argv)
+    if args.days <= 0:
+        parser.error("--days moet groter dan 0 zijn")
+    try:
+        engine = sa.create_engine(tracker_store_url(args.endpoints))
+    except PurgeConfigError as exc:
+        print(f"Opschonen niet gelukt: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = purge(engine, args.days, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    days = int(args.days) if float(args.days).is_integer() else args.days
+    print(result.summary(days))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
