@@ -4,16 +4,19 @@
 
 Used by ops/stack.py for every `rasa run` (run command, tests, benchmarks). Same
 arguments and behaviour as `rasa`; only the two inefficiencies described there differ.
+RASA_PATCHES=off starts stock Rasa (bench/run_all.py measures both).
 """
 from __future__ import annotations
 
+import os
 import sys
 
 from ops.rasa_patches import apply
 
 
 def main() -> None:
-    apply()
+    if os.environ.get("RASA_PATCHES", "on").lower() != "off":
+        apply()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

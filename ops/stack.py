@@ -102,7 +102,7 @@ class Stack:
                 self.workdir / "endpoints.yml", self.action_port, self.workdir / "tracker.db")
         log = open(self.rasa_log, "ab")
         self.rasa_proc = subprocess.Popen(
-            [rasa_bin(), "run", "--model", str(self.model), "--enable-api",
+            [sys.executable, "-m", "ops.rasa_cli", "run", "--model", str(self.model), "--enable-api",
              # "=" form: a token_urlsafe token may start with "-", which argparse would
              # take for an option ("expected one argument")
              f"--auth-token={self.token}", "--port", str(self.rasa_port),
