@@ -1,0 +1,82 @@
+"""Shared helpers for the benchmark scripts: where and when a figure was measured."""
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence
+
+from ops.model_state import ROOT
+
+RESULTS = ROOT / "results"
+BENCH_MODELS = ROOT / "models" / "bench"
+
+
+def machine() -> Dict[str, object]:
+    """Machine facts that make a figure comparable: CPU model and count, memory, OS, Python."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cpus": os.cpu_count(), "memory_gb": mem_gb,
+            "os": platform.platform(), "python": platform.python_version()}
+
+
+def commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()
+    return (out.stdout.strip() or "unknown") + ("+local changes" if dirty else "")
+
+
+def stamp() -> Dict[str, object]:
+    return {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "commit": commit(), "machine": machine()}
+
+
+def peak_rss_mb(pid: Optional[int]) -> Optional[float]:
+    """Peak resident memory (VmHWM) of a running process, in MB."""
+    if pid is None:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, int(round(q / 100 * len(ordered) + 0.5)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def files_hash(paths: List[Path]) -> str:
+    """Content hash of files and folders (sorted), for caching benchmark models."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if "__pycache__" in f.parts:
+                continue
+            digest.update(str(f.relative_to(ROOT)).encode())
+            digest.update(f.read_bytes())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,170 @@
+"""Speed and memory of the real servers: action server + `rasa run`, over the REST webhook.
+
+Conversations follow realistic multi-turn scripts, lookups included (postcode, gemeente,
+zorgkantoor). Three load shapes:
+
+* sequential — one conversation, one message at a time; p50 is the cost of one turn;
+* saturated  — 20 conversations sending without pause; messages per second;
+* realistic  — 50 residents who pause 1–5 s between messages (as people type); p50/p95/p99.
+
+Also: model load time (process start until /status answers) and peak RSS (VmHWM) of both
+servers. The load generator runs on the same 2 CPUs and is included in what is measured.
+
+    PYTHONPATH=. .venv/bin/python -m bench.serving_bench --model models/model-x.tar.gz
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import aiohttp
+
+from bench.common import peak_rss_mb, percentile
+from ops.stack import Stack
+
+# Each script is one resident's conversation; lookups ask the form for a place.
+SCRIPTS: List[List[str]] = [
+    ["hallo", "wat is een keukentafelgesprek", "wie mag er mee naar het gesprek?", "dank je wel"],
+    ["Ik woon in 9712 CP, waar vind ik een cliëntondersteuner?", "kost dat geld?", "bedankt, doei"],
+    ["ik zoek een cliëntondersteuner", "Zwolle", "is die onafhankelijk?", "top"],
+    ["welk zorgkantoor hoort bij Tilburg?", "hoe vraag ik de wlz aan", "dank u"],
+    ["ik kan het niet meer aan, ik zorg elke dag voor mijn moeder", "wat is respijtzorg",
+     "wat is de mantelzorglijn", "bedankt"],
+    ["goedemorgen", "wat is metgezel", "voor wie is metgezel?", "ik woon in Utrecht",
+     "waar vind ik een clientondersteuner", "dank je"],
+    ["wat is het verschil tussen wmo en wlz", "welk zorgkantoor is er voor 5611", "oke bedankt"],
+    ["heb ik recht op mantelzorgwaardering", "ik werk ook nog, hoe combineer ik dat?", "fijn, doei"],
+]
+
+
+class Client:
+    """REST webhook client that records the latency of every message."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self.session = session
+        self.url = url
+        self.latencies_ms: List[float] = []
+        self.failures = 0
+
+    async def send(self, sender: str, text: str) -> None:
+        started = time.perf_counter()
+        try:
+            async with self.session.post(self.url, json={"sender": sender, "message": text}) as response:
+                body = await response.json()
+                ok = response.status == 200 and bool(body)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            ok = False
+        self.latencies_ms.append((time.perf_counter() - started) * 1000)
+        if not ok:
+            self.failures += 1
+
+    async def conversation(self, script: Sequence[str], pause: Optional[random.Random] = None,
+                           pause_range: tuple = (1.0, 5.0)) -> None:
+        sender = f"bench-{uuid.uuid4().hex[:12]}"
+        for text in script:
+            if pause is not None:
+                await asyncio.sleep(pause.uniform(*pause_range))
+            await self.send(sender, text)
+
+
+def _summary(client: Client, seconds: float) -> Dict[str, Any]:
+    lat = client.latencies_ms
+    return {"messages": len(lat), "failures": client.failures, "seconds": round(seconds, 1),
+            "messages_per_second": round(len(lat) / seconds, 1) if seconds else 0.0,
+            "p50_ms": round(percentile(lat, 50), 1), "p95_ms": round(percentile(lat, 95), 1),
+            "p99_ms": round(percentile(lat, 99), 1), "max_ms": round(max(lat), 1) if lat else 0.0}
+
+
+async def sequential(url: str, rounds: int) -> Dict[str, Any]:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        warm = Client(session, url)
+        await warm.conversation(SCRIPTS[0])
+        client = Client(session, url)
+        started = time.perf_counter()
+        for i in range(rounds):
+            await client.conversation(SCRIPTS[i % len(SCRIPTS)])
+        return _summary(client, time.perf_counter() - started)
+
+
+async def saturated(url: str, conversations: int, seconds: float) -> Dict[str, Any]:
+    """`conversations` residents, each starting a new script as soon as one ends, no pauses."""
+    connector = aiohttp.TCPConnector(limit=conversations)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120), connector=connector) as session:
+        client = Client(session, url)
+        deadline = time.perf_counter() + seconds
+
+        async def resident(n: int) -> None:
+            i = n
+            while time.perf_counter() < deadline:
+                await client.conversation(SCRIPTS[i % len(SCRIPTS)])
+                i += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(resident(n) for n in range(conversations)))
+        return _summary(client, time.perf_counter() - started)
+
+
+async def realistic(url: str, residents: int, seconds: float, seed: int = 42) -> Dict[str, Any]:
+    """`residents` people who think 1–5 s before each message; arrivals spread over 5 s."""
+    connector = aiohttp.TCPConnector(limit=residents)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120), connector=connector) as session:
+        client = Client(session, url)
+        deadline = time.perf_counter() + seconds
+
+        async def resident(n: int) -> None:
+            rng = random.Random(seed + n)
+            await asyncio.sleep(rng.uniform(0, 5))
+            i = n
+            while time.perf_counter() < deadline:
+                await client.conversation(SCRIPTS[i % len(SCRIPTS)], pause=rng)
+                i += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(resident(n) for n in range(residents)))
+        return _summary(client, time.perf_counter() - started)
+
+
+def measure(model: Path, rounds: int = 25, saturated_seconds: float = 30,
+            realistic_seconds: float = 60, extra_env: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    """Start the real stack with `model`, run the three shapes, return every figure."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        stack = Stack(model=model, workdir=Path(tmp))
+        stack.env = dict(extra_env or {})
+        stack.start_action_server()
+        started = time.monotonic()
+        stack.start_rasa()
+        load_seconds = time.monotonic() - started
+        rss_after_load = peak_rss_mb(stack.rasa_proc.pid if stack.rasa_proc else None)
+        url = f"{stack.rasa_url}/webhooks/rest/webhook"
+        try:
+            result: Dict[str, Any] = {"model": model.name, "load_seconds": round(load_seconds, 1),
+                                      "rasa_rss_after_load_mb": rss_after_load}
+            result["sequential"] = asyncio.run(sequential(url, rounds))
+            result["saturated"] = asyncio.run(saturated(url, 20, saturated_seconds))
+            result["realistic"] = asyncio.run(realistic(url, 50, realistic_seconds))
+            result["rasa_peak_rss_mb"] = peak_rss_mb(stack.rasa_proc.pid if stack.rasa_proc else None)
+            result["action_peak_rss_mb"] = peak_rss_mb(stack.action_proc.pid if stack.action_proc else None)
+        finally:
+            stack.stop()
+        return result
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=25, help="sequential: scripts run one after another")
+    parser.add_argument("--saturated-seconds", type=float, default=30)
+    parser.add_argument("--realistic-seconds", type=float, default=60)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.model, args.rounds, args.saturated_seconds, args.realistic_seconds), indent=1))
+
+
+if __name__ == "__main__":
+    main()
