@@ -200,14 +200,20 @@ def load_corpus(root: Path = ROOT, domain: str = "domain.yml", data: str = "data
     return corpus
 
 
-def _load_domain(corpus: Corpus, path: Path) -> None:
+def _read_file(corpus: Corpus, path: Path) -> Tuple[str, Optional[Dict[str, Any]]]:
+    """Register the file with the corpus and read it; (relative path, mapping or None)."""
     rel = _rel(path, corpus.root)
     corpus.files.append(rel)
     doc, problem = read_yaml(path, corpus.root)
     if problem:
         corpus.problems.append(problem)
-        return
-    if not isinstance(doc, dict):
+        return rel, None
+    return rel, doc if isinstance(doc, dict) else None
+
+
+def _load_domain(corpus: Corpus, path: Path) -> None:
+    rel, doc = _read_file(corpus, path)
+    if doc is None:
         return
     intents = doc.get("intents") or []
     for i, entry in enumerate(intents):
@@ -248,13 +254,8 @@ def _collect_responses(corpus: Corpus, responses: Any, rel: str) -> None:
 
 
 def _load_data_file(corpus: Corpus, path: Path) -> None:
-    rel = _rel(path, corpus.root)
-    corpus.files.append(rel)
-    doc, problem = read_yaml(path, corpus.root)
-    if problem:
-        corpus.problems.append(problem)
-        return
-    if not isinstance(doc, dict):
+    rel, doc = _read_file(corpus, path)
+    if doc is None:
         return
     nlu = doc.get("nlu") or []
     for i, item in enumerate(nlu):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -40,12 +41,11 @@ def fake_twilio() -> Iterator[FakeTwilioAPI]:
         yield fake
 
 
-@pytest.fixture(scope="session")
-def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
-          fake_graph: FakeGraphAPI, fake_twilio: FakeTwilioAPI) -> Iterator[Stack]:
-    """One running stack for the whole test session; tests use distinct sender ids."""
-    workdir = tmp_path_factory.mktemp("stack")
-    running = Stack(model=model_path, workdir=workdir)
+@contextmanager
+def _running_stack(model_path: Path, workdir: Path, fake_graph: FakeGraphAPI,
+                   fake_twilio: FakeTwilioAPI, **settings: str) -> Iterator[Stack]:
+    """A started stack whose channels talk to the fake APIs; stopped afterwards."""
+    running = Stack(model=model_path, workdir=workdir, **settings)
     # channel secrets are test values; the fake APIs' URLs replace Meta's and Twilio's
     running.env = {**channel_env(fake_graph, fake_twilio, running.rasa_url), **_stack_env()}
     try:
@@ -53,6 +53,14 @@ def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
+          fake_graph: FakeGraphAPI, fake_twilio: FakeTwilioAPI) -> Iterator[Stack]:
+    """One running stack for the whole test session; tests use distinct sender ids."""
+    with _running_stack(model_path, tmp_path_factory.mktemp("stack"), fake_graph, fake_twilio) as running:
+        yield running
 
 
 ALLOWED_ORIGIN = "http://allowed.example"
@@ -64,14 +72,9 @@ def second_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
     """A second running stack, for tests that stop and restart its servers (so the shared
     ``stack`` is never disturbed) or need other settings: CORS allows only ALLOWED_ORIGIN.
     Tests that stop a server must start it again before they end."""
-    workdir = tmp_path_factory.mktemp("second-stack")
-    running = Stack(model=model_path, workdir=workdir, cors=ALLOWED_ORIGIN)
-    running.env = {**channel_env(fake_graph, fake_twilio, running.rasa_url), **_stack_env()}
-    try:
-        running.start()
+    with _running_stack(model_path, tmp_path_factory.mktemp("second-stack"), fake_graph, fake_twilio,
+                        cors=ALLOWED_ORIGIN) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def _stack_env() -> dict:
