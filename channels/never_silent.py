@@ -10,7 +10,9 @@ same output channel and records it in the tracker as a ``BotUttered`` (metadata
 ``{"never_silent": true}``), under the conversation's lock, so the conversation stays
 consistent and goes on normally once the action server is back.
 
-"Produced no bot message" is read from the tracker: no ``BotUttered`` after the
+"Produced no bot message": for the REST channel the collected replies tell at once (no
+extra work on the hot path); for channels that send as they go, it is read from the
+tracker: no ``BotUttered`` after the
 ``UserUttered`` with this message's id. A crisis message never depends on this: its rules
 use responses only, which need no action server. A message that got part of an answer (for
 example a form question, but not the lookup) is not silent and gets nothing extra.
@@ -72,11 +74,16 @@ class NeverSilent:
         return blueprint
 
     async def __call__(self, message: UserMessage) -> None:
+        # the REST channel's collector (a list; stream mode uses a queue: no fast path)
+        collected = getattr(message.output_channel, "messages", None)
+        before = len(collected) if isinstance(collected, list) else None
         try:
             await self._handle(message)
         except Exception:
             await self._ensure_reply(message)
             raise
+        if before is not None and len(collected) > before:
+            return  # the bot answered: no need to read the tracker
         await self._ensure_reply(message)
 
     async def _ensure_reply(self, message: UserMessage) -> None:
