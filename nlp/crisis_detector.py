@@ -6,17 +6,12 @@ with ``crisis`` at full confidence, so no fallback or topic can hide it.
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
 from nlp.crisis_terms import matches_crisis
+from nlp.intent_override import IntentOverride
 
 CRISIS_INTENT = "crisis"
 
@@ -24,29 +19,10 @@ CRISIS_INTENT = "crisis"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class CrisisDetector(GraphComponent):
+class CrisisDetector(IntentOverride):
     """Overrides the intent with ``crisis`` when a danger phrase is present."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CrisisDetector":
-        return cls()
+    intent_name = CRISIS_INTENT
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text: Optional[str] = message.get(TEXT)
-            if text and matches_crisis(text):
-                intent = {"name": CRISIS_INTENT, "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                # Crisis alone in the ranking: a confident runner-up must not make the
-                # FallbackClassifier call the message ambiguous.
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-        return messages
-
-    def process_training_data(self, training_data: Any) -> Any:
-        return training_data
+    def applies(self, text: Optional[str]) -> bool:
+        return bool(text) and matches_crisis(text)  # type: ignore[arg-type]

@@ -3,14 +3,11 @@ punctuation only. They get the intent ``no_text`` so the assistant can ask, in D
 for a question in words instead of guessing a topic."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
+
+from nlp.intent_override import IntentOverride
 
 NO_TEXT_INTENT = "no_text"
 
@@ -23,27 +20,11 @@ def has_words(text: Optional[str]) -> bool:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class NoTextDetector(GraphComponent):
-    """Sets ``no_text`` at full confidence for messages without letters or digits."""
+class NoTextDetector(IntentOverride):
+    """Sets ``no_text`` at full confidence for messages without letters or digits
+    (button payloads such as ``/greet`` are left alone)."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NoTextDetector":
-        return cls()
+    intent_name = NO_TEXT_INTENT
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not has_words(text) and not (text or "").startswith("/"):
-                intent = {"name": NO_TEXT_INTENT, "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-        return messages
-
-    def process_training_data(self, training_data: Any) -> Any:
-        return training_data
+    def applies(self, text: Optional[str]) -> bool:
+        return not has_words(text) and not (text or "").startswith("/")

@@ -1,0 +1,39 @@
+"""Base for rule-based NLU components that overrule the classifier for some messages."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+
+class IntentOverride(GraphComponent):
+    """Sets ``intent_name`` at full confidence on every message ``applies`` to.
+
+    The intent stands alone in the ranking: a confident runner-up must not make the
+    FallbackClassifier call the message ambiguous.
+    """
+
+    intent_name: str = ""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "IntentOverride":
+        return cls()
+
+    def applies(self, text: Optional[str]) -> bool:
+        raise NotImplementedError
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if self.applies(message.get(TEXT)):
+                intent = {"name": self.intent_name, "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: Any) -> Any:
+        return training_data
