@@ -16,7 +16,7 @@ export PYTHONPATH := .
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup run test scale-test validate retrain rollback live-status unrecognised export-csv import-csv
+.PHONY: setup run test scale-test bench validate retrain rollback live-status unrecognised export-csv import-csv
 
 setup:
 	bash scripts/setup.sh
@@ -29,6 +29,10 @@ test:
 
 scale-test:
 	bash scripts/scaleout_test.sh
+
+# every benchmark figure in one run (about 25 min on 2 CPUs) → results/benchmarks.md
+bench: | $(PY)
+	$(PY) -m ops.model_state && $(PY) -m bench.run_all $(ARGS)
 
 $(PY):
 	bash scripts/setup.sh
