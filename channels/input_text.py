@@ -10,12 +10,16 @@ Shared by all our input channels (REST, socket.io, WhatsApp Cloud, Twilio):
   in Arabic and Hebrew text, stay;
 - at most ``MAX_MESSAGE_CHARS`` characters are kept. Longer text is cut (at a word boundary
   when there is one near the end) and the channel sends ``LONG_MESSAGE_NOTE`` before the
-  answer, so the user knows only the first part was read.
+  answer, so the user knows only the first part was read. A danger phrase in the part that
+  was cut is kept (appended to the first part), so a crisis is never missed because a
+  message was long.
 """
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+
+from nlp.crisis_terms import crisis_phrase, matches_crisis
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -55,8 +59,14 @@ def clean_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> CleanText:
     text = unicodedata.normalize("NFC", strip_controls(text))
     if len(text) <= limit:
         return CleanText(text)
+    danger = crisis_phrase(text)
+    if danger and not matches_crisis(text[:limit]):
+        limit -= len(danger) + 3
     cut = text[:limit]
     boundary = cut.rfind(" ", limit - _WORD_BOUNDARY_WINDOW)
     if boundary > 0:
         cut = cut[:boundary]
-    return CleanText(cut.rstrip(), truncated=True)
+    cut = cut.rstrip()
+    if danger and not matches_crisis(cut):
+        cut = f"{cut} … {danger}"
+    return CleanText(cut, truncated=True)

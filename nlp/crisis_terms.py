@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Optional
 
 _PATTERNS = [
     r"zelfmoord", r"su[iï]cid", r"su[iï]cide", r"zelfdoding", r"\bnoodsituatie\b", r"\bnoodgeval\b",
@@ -33,3 +34,9 @@ def _normalise(text: str) -> str:
 def matches_crisis(text: str) -> bool:
     """True when ``text`` contains an explicit danger phrase."""
     return bool(_REGEX.search(_normalise(text)))
+
+
+def crisis_phrase(text: str) -> Optional[str]:
+    """The first explicit danger phrase in ``text`` (lower case), or None."""
+    found = _REGEX.search(_normalise(text))
+    return found.group(0) if found else None

@@ -349,3 +349,15 @@ def test_credentials_yml_holds_no_secrets():
     flat = json.dumps(creds).lower()
     for word in ("secret", "token", "password", "auth_token", "access_token"):
         assert word not in flat
+
+
+def test_clean_text_keeps_a_danger_phrase_from_the_part_it_cuts():
+    from channels.input_text import MAX_MESSAGE_CHARS, clean_text
+    from nlp.crisis_terms import matches_crisis
+
+    long_story = "Het zorgen voor mijn moeder is zwaar. " * 100
+    cleaned = clean_text(long_story + "Ik wil niet meer leven.")
+    assert cleaned.truncated and len(cleaned.text) <= MAX_MESSAGE_CHARS
+    assert matches_crisis(cleaned.text)
+    plain = clean_text(long_story + "Wat is respijtzorg?")
+    assert plain.truncated and not matches_crisis(plain.text) and "…" not in plain.text

@@ -95,6 +95,15 @@ def test_a_long_message_is_cut_and_the_user_is_told(stack: Stack) -> None:
     assert len(_user_texts(stack.tracker(sender))[0]) <= MAX_MESSAGE_CHARS
 
 
+def test_a_danger_phrase_beyond_the_cut_still_gets_the_crisis_answer(stack: Stack) -> None:
+    sender = _sender("long-crisis")
+    story = "Ik zorg al jaren voor mijn vader en het wordt me te veel. " * 300
+    reply = stack.send(sender, story + "Ik wil niet meer leven.")
+    assert reply[0]["text"] == LONG_MESSAGE_NOTE
+    assert "112" in bot_texts(reply[1:]) and "113" in bot_texts(reply[1:]), reply
+    assert len(_user_texts(stack.tracker(sender))[0]) <= MAX_MESSAGE_CHARS
+
+
 def test_sql_like_text_is_stored_as_plain_text(stack: Stack) -> None:
     sender = _sender("sql")
     stack.send(sender, ODD_TEXT["sql"])
