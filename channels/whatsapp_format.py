@@ -130,18 +130,9 @@ def format_reply(text: Optional[str], buttons: Optional[List[Dict[str, Any]]] = 
         titles = [shorten(b.get("title") or b.get("payload"), MAX_BUTTON_TITLE) for b in buttons]
         if len(set(t.casefold() for t in titles)) == len(titles):
             ids, mapped = _ids(buttons, MAX_BUTTON_ID)
-            before, body = _with_last_under(text, MAX_BUTTON_BODY)
-            messages = [text_message(p) for p in before]
-            messages.append({
-                "type": "interactive",
-                "interactive": {
-                    "type": "button",
-                    "body": {"text": body or DEFAULT_CHOICE_PROMPT},
-                    "action": {"buttons": [
-                        {"type": "reply", "reply": {"id": i, "title": t}} for i, t in zip(ids, titles)
-                    ]},
-                },
-            })
+            messages = _interactive(text, MAX_BUTTON_BODY, "button", {"buttons": [
+                {"type": "reply", "reply": {"id": i, "title": t}} for i, t in zip(ids, titles)
+            ]})
             return FormattedReply(messages, buttons if mapped else None, "buttons")
 
     if len(buttons) <= MAX_LIST_ROWS:
@@ -153,23 +144,24 @@ def format_reply(text: Optional[str], buttons: Optional[List[Dict[str, Any]]] = 
             if len(full) > MAX_ROW_TITLE:
                 row["description"] = shorten(full, MAX_ROW_DESCRIPTION)
             rows.append(row)
-        before, body = _with_last_under(text, MAX_TEXT)
-        messages = [text_message(p) for p in before]
-        messages.append({
-            "type": "interactive",
-            "interactive": {
-                "type": "list",
-                "body": {"text": body or DEFAULT_CHOICE_PROMPT},
-                "action": {
-                    "button": shorten(LIST_BUTTON_LABEL, MAX_LIST_BUTTON),
-                    "sections": [{"title": LIST_SECTION_TITLE, "rows": rows}],
-                },
-            },
+        messages = _interactive(text, MAX_TEXT, "list", {
+            "button": shorten(LIST_BUTTON_LABEL, MAX_LIST_BUTTON),
+            "sections": [{"title": LIST_SECTION_TITLE, "rows": rows}],
         })
         return FormattedReply(messages, buttons if mapped else None, "list")
 
     parts = split_text(numbered_text(text, buttons))
     return FormattedReply([text_message(p) for p in parts], buttons, "numbered")
+
+
+def _interactive(text: str, body_limit: int, kind: str, action: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Text messages for all but the last part of ``text``, then one interactive message
+    (``kind`` "button" or "list") whose body is that last part."""
+    before, body = _with_last_under(text, body_limit)
+    messages = [text_message(p) for p in before]
+    messages.append({"type": "interactive", "interactive": {
+        "type": kind, "body": {"text": body or DEFAULT_CHOICE_PROMPT}, "action": action}})
+    return messages
 
 
 def template_message(name: str, language: str = "nl") -> Dict[str, Any]:
