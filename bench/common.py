@@ -1,7 +1,6 @@
 """Shared helpers for the benchmark scripts: where and when a figure was measured."""
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 import subprocess
@@ -67,16 +66,3 @@ def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, int(round(q / 100 * len(ordered) + 0.5)))
     return ordered[min(rank, len(ordered)) - 1]
-
-
-def files_hash(paths: List[Path]) -> str:
-    """Content hash of files and folders (sorted), for caching benchmark models."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for f in files:
-            if "__pycache__" in f.parts:
-                continue
-            digest.update(str(f.relative_to(ROOT)).encode())
-            digest.update(f.read_bytes())
-    return digest.hexdigest()[:12]
