@@ -7,7 +7,14 @@ is a real coroutine, so the client never joins its session's room and, with
 stays silent ("coroutine 'AsyncServer.enter_room' was never awaited" in the log).
 
 This subclass keeps Rasa's channel (same name ``socketio``, same URL, events and
-credentials) and replaces two handlers:
+credentials), checks the page's origin and replaces two handlers:
+
+- the origin: Rasa creates its socket.io server with ``cors_allowed_origins=[]``, which
+  switches python-engineio's origin check off, so any website could open a chat socket
+  (``rasa run --cors`` only covers HTTP routes). Here a browser's socket is accepted only
+  from the sites in ``CORS_ORIGINS`` (the same variable the run command passes to
+  ``--cors``); unset, only pages on the Rasa server's own origin. Clients that send no
+  ``Origin`` header (no browser) are not affected.
 
 - ``session_request``: awaits ``enter_room`` (and still works where it is synchronous),
   leaves the previous session's room on a new request ("Nieuw gesprek"), and only accepts a
@@ -24,9 +31,10 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+import os
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Union
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
@@ -47,6 +55,18 @@ async def _maybe_await(result: Any) -> Any:
     return result
 
 
+def allowed_origins(environ: Mapping[str, str]) -> Union[None, str, List[str]]:
+    """python-engineio's ``cors_allowed_origins`` from ``CORS_ORIGINS`` (comma- or
+    space-separated): a list of sites, ``"*"`` for any site (only the test stacks use it),
+    or None (unset) for the server's own origin only."""
+    origins = (environ.get("CORS_ORIGINS") or "").replace(",", " ").split()
+    if not origins:
+        return None
+    if "*" in origins:
+        return "*"
+    return origins
+
+
 class SocketIOInput(RasaSocketIOInput):
     """Rasa's socket.io input channel with the room-join fix (see module docstring)."""
 
@@ -55,6 +75,10 @@ class SocketIOInput(RasaSocketIOInput):
         socketio_webhook = guarded.attach(super().blueprint(on_new_message))
         sio = self.sio
         assert sio is not None
+        sio.eio.cors_allowed_origins = allowed_origins(os.environ)
+        # CORS response headers stay with `rasa run --cors` (sanic-cors covers this route
+        # too); engineio adding its own would send the header twice, which browsers refuse.
+        sio.eio._cors_headers = lambda environ: []
         namespace = self.namespace
 
         def joined_sessions(sid: Text) -> set:

@@ -79,7 +79,8 @@ class Stack:
         return self.workdir / "actions.log"
 
     def _env(self) -> Dict[str, str]:
-        env = rasa_env()
+        # the web chat's socket.io origin check reads the same origins as --cors
+        env = {**rasa_env(), "CORS_ORIGINS": self.cors}
         env.update(self.env)
         return env
 

@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from ops.model_state import ROOT, current_model
-from ops.stack import Stack
+from ops.stack import Stack, free_port
 from tests.fakes import FakeGraphAPI, FakeTwilioAPI, channel_env
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -55,11 +55,18 @@ def _running_stack(model_path: Path, workdir: Path, fake_graph: FakeGraphAPI,
         running.stop()
 
 
+# The demo page's port in the browser tests: the shared stack allows only this page's origin
+# (as the run command does), so the browser tests open the web chat the way a resident does.
+WEB_PORT = free_port()
+WEB_ORIGINS = f"http://localhost:{WEB_PORT} http://127.0.0.1:{WEB_PORT}"
+
+
 @pytest.fixture(scope="session")
 def stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
           fake_graph: FakeGraphAPI, fake_twilio: FakeTwilioAPI) -> Iterator[Stack]:
     """One running stack for the whole test session; tests use distinct sender ids."""
-    with _running_stack(model_path, tmp_path_factory.mktemp("stack"), fake_graph, fake_twilio) as running:
+    with _running_stack(model_path, tmp_path_factory.mktemp("stack"), fake_graph, fake_twilio,
+                        cors=WEB_ORIGINS) as running:
         yield running
 
 

@@ -11,10 +11,13 @@ The routes are enumerated from the installed Rasa's ``rasa/server.py`` (its ``@a
 one is called on the running server without the token and with a wrong one.
 
 CORS: only the configured origins get ``Access-Control-Allow-Origin``; the run command's
-default is the demo page's origin and never "*".
+default is the demo page's origin and never "*". The web chat's socket (socket.io, which
+``--cors`` does not cover) is opened only from those origins too, over WebSocket and over
+long polling.
 """
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import re
 from pathlib import Path
@@ -23,6 +26,9 @@ from typing import List, Tuple
 import pytest
 import requests
 
+import websockets
+
+from channels.socketio_channel import allowed_origins
 from ops.run import cors_setting
 from ops.stack import Stack
 from tests.conftest import ALLOWED_ORIGIN
@@ -103,3 +109,50 @@ def test_run_command_never_allows_every_origin() -> None:
     for wildcard in ("*", "https://www.gemeente.nl,*"):
         with pytest.raises(SystemExit, match="CORS_ORIGINS"):
             cors_setting({"CORS_ORIGINS": wildcard}, 8080)
+
+
+# --- the web chat's socket ----------------------------------------------------------------
+
+def _polling_handshake(stack: Stack, origin: str = "") -> requests.Response:
+    headers = {"Origin": origin} if origin else {}
+    return requests.get(f"{stack.rasa_url}/socket.io/", params={"EIO": "4", "transport": "polling"},
+                        headers=headers, timeout=30)
+
+
+def _websocket_opens(stack: Stack, origin: str) -> str:
+    """The engine.io open packet a WebSocket from ``origin`` receives, or why it was refused."""
+    url = stack.rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+
+    async def connect() -> str:
+        try:
+            async with websockets.connect(url, origin=origin, open_timeout=30) as socket:
+                return str(await asyncio.wait_for(socket.recv(), 30))
+        except websockets.exceptions.InvalidStatusCode as refused:
+            return f"refused {refused.status_code}"
+
+    return asyncio.run(connect())
+
+
+def test_web_chat_socket_opens_only_from_configured_origins(second_stack: Stack) -> None:
+    allowed = _polling_handshake(second_stack, ALLOWED_ORIGIN)
+    assert allowed.status_code == 200 and allowed.text.startswith("0{"), allowed.text[:200]
+    # exactly one header (sanic-cors'), not one from engine.io beside it: browsers refuse two
+    assert allowed.headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN
+
+    refused = _polling_handshake(second_stack, "http://evil.example")
+    assert refused.status_code == 400
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+    assert _websocket_opens(second_stack, ALLOWED_ORIGIN).startswith("0{")
+    assert _websocket_opens(second_stack, "http://evil.example") == "refused 400"
+
+    # no Origin header: not a browser page, so nothing for an origin check to protect
+    assert _polling_handshake(second_stack).status_code == 200
+
+
+def test_socket_origins_come_from_cors_origins() -> None:
+    assert allowed_origins({"CORS_ORIGINS": "https://a.nl, https://b.nl"}) == ["https://a.nl", "https://b.nl"]
+    assert allowed_origins({"CORS_ORIGINS": "https://a.nl *"}) == "*"
+    # unset: engine.io's own default, the Rasa server's own origin only
+    assert allowed_origins({}) is None
+    assert allowed_origins({"CORS_ORIGINS": "  "}) is None

@@ -21,6 +21,7 @@ import requests
 
 from ops.model_state import ROOT, rasa_env
 from ops.stack import bot_texts
+from tests.conftest import WEB_PORT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -32,10 +33,10 @@ TIMEOUT_MS = 45_000
 
 # --- fixtures -------------------------------------------------------------------------------
 
-def start_web(rasa_url: str) -> Tuple[subprocess.Popen, str]:
-    """Start ``python -m web.serve`` on a free port; return the process and the printed URL."""
+def start_web(rasa_url: str, port: int = 0) -> Tuple[subprocess.Popen, str]:
+    """Start ``python -m web.serve`` (on a free port if 0); return the process and the printed URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "web.serve", "--port", "0", "--rasa-url", rasa_url],
+        [sys.executable, "-m", "web.serve", "--port", str(port), "--rasa-url", rasa_url],
         cwd=ROOT, env=rasa_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line: List[str] = []
     reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
@@ -50,7 +51,8 @@ def start_web(rasa_url: str) -> Tuple[subprocess.Popen, str]:
 
 @pytest.fixture(scope="module")
 def web_url(stack) -> Iterator[str]:
-    proc, url = start_web(stack.rasa_url)
+    # on the one port whose origin the stack allows (tests/conftest.py)
+    proc, url = start_web(stack.rasa_url, WEB_PORT)
     try:
         yield url
     finally:
@@ -182,6 +184,25 @@ def test_ask_click_reload_keeps_the_conversation(stack, web_url, page):
     assert page.locator("#mzc-panel").is_hidden()
     assert page.evaluate("document.activeElement.classList.contains('mzc-launcher')")
     assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_site_that_is_not_allowed_gets_no_chat_socket(stack, page):
+    """The same page from an origin outside CORS_ORIGINS: the server refuses the socket and
+    the resident sees a Dutch notice instead of a silent chat."""
+    proc, url = start_web(stack.rasa_url)  # another port: an origin the stack does not allow
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="Stel uw vraag").click()
+        status = page.locator(".mzc-status")
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while "Geen verbinding" not in status.inner_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert status.inner_text() == "Geen verbinding met de assistent. Opnieuw proberen…"
+        assert page.locator(".mzc-bot").count() == 0  # no greeting over a refused socket
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.mark.browser
