@@ -1,5 +1,9 @@
 """The run command: train when needed, start action server, Rasa server and the demo page.
 
+The model it serves is the published one (models/live.json, written by ``make retrain``
+and ``make rollback``) when there is one; otherwise the current content's model, trained
+first when none is current (a fresh clone).
+
 Prints where to talk to the assistant and keeps running until Ctrl-C.
 """
 from __future__ import annotations
@@ -13,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Mapping
 
-from ops.model_state import ROOT, train_if_needed
+from editor.publish import STATE_FILE, live_model_path
+from ops.model_state import ROOT, current_model, train_if_needed
 from ops.stack import Stack, write_endpoints
 
 ENV_FILE = ROOT / ".env.local"
@@ -46,8 +51,24 @@ def cors_setting(environ: Mapping[str, str], web_port: int) -> str:
     return value
 
 
+def model_to_serve(state_file: Path = STATE_FILE) -> Path:
+    """The published model, else the current content's model (trained when needed).
+
+    A restart must not put content live that the editors' quality gate has not passed,
+    nor undo a rollback: both are recorded in models/live.json."""
+    published = live_model_path(state_file)
+    if published is None:
+        return train_if_needed()
+    print(f"Published model (models/live.json): {published.name}", flush=True)
+    current = current_model(ROOT)
+    if current is None or current.resolve() != published.resolve():
+        print("Let op: de vragen en antwoorden zijn gewijzigd sinds dit model is gepubliceerd. "
+              "Zet ze live met 'make retrain'.", flush=True)
+    return published
+
+
 def main() -> int:
-    model = train_if_needed()
+    model = model_to_serve()
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     web_port = int(os.environ.get("WEB_PORT", "8080"))
