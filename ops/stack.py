@@ -86,9 +86,13 @@ class Stack:
 
     def start_action_server(self) -> None:
         log = open(self.action_log, "ab")
+        # rasa_sdk listens on 0.0.0.0 unless SANIC_HOST says otherwise; on one machine only
+        # the Rasa server calls it, so loopback (an operator's SANIC_HOST still wins)
+        env = self._env()
+        env.setdefault("SANIC_HOST", "127.0.0.1")
         self.action_proc = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         self._wait(f"{self.action_url}/health", 120, self.action_proc, self.action_log)
 

@@ -156,3 +156,27 @@ def test_socket_origins_come_from_cors_origins() -> None:
     # unset: engine.io's own default, the Rasa server's own origin only
     assert allowed_origins({}) is None
     assert allowed_origins({"CORS_ORIGINS": "  "}) is None
+
+
+# --- the action server ----------------------------------------------------------------------
+
+def _listening_addresses(port: int) -> set:
+    """Local IPv4/IPv6 addresses with a listening TCP socket on ``port`` (from /proc/net)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, port_hex = fields[1].rsplit(":", 1)
+            if int(port_hex, 16) == port and fields[3] == "0A":  # 0A = LISTEN
+                found.add(address)
+    return found
+
+
+def test_action_server_listens_on_loopback_only(stack: Stack) -> None:
+    """Only the Rasa server calls the action server; on one machine nobody else can reach it."""
+    assert requests.get(f"{stack.action_url}/health", timeout=10).status_code == 200
+    assert _listening_addresses(stack.action_port) == {"0100007F"}  # 127.0.0.1, nothing else
