@@ -16,7 +16,8 @@ processed once. Text is cleaned by ``channels.input_text`` and a message without
 gets the ``channels.never_silent`` apology. Outbound: Twilio's Messages API; buttons as
 numbered text, long text split under Twilio's 1,600-character limit, and the same 24-hour
 window as the Cloud API (outside it the Content template ``TWILIO_TEMPLATE_CONTENT_SID``
-once, or nothing).
+once, or nothing). Like the Cloud API channel, its state is shared in Redis when
+``REDIS_HOST`` is set (``channels.shared_state``), so any replica may receive a webhook.
 
 Secrets only from the environment: ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``; also
 ``TWILIO_WHATSAPP_NUMBER`` (``whatsapp:+31...``), ``TWILIO_API_URL``, ``TWILIO_WEBHOOK_URL``.
@@ -37,11 +38,11 @@ from sanic.response import HTTPResponse
 from channels import whatsapp_format as fmt
 from channels.api_guard import ChannelBlueprint
 from channels.choices import ChoiceMemory
-from channels.dedup import MessageDeduplicator
 from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
 from channels.outbound import post, user_ref
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
+from channels.shared_state import channel_state
 from channels.signatures import verify_twilio_signature
 from channels.whatsapp_cloud import BAD_LOCATION_REPLY, MEDIA_REPLY, location_payload
 
@@ -168,9 +169,11 @@ class TwilioWhatsAppInput(InputChannel):
         self.webhook_url = webhook_url
         self.template_content_sid = template_content_sid
         self.client = TwilioClient(api_url, account_sid, auth_token, whatsapp_number)
-        self.window = window or ServiceWindow()
-        self.dedup = MessageDeduplicator()
-        self.choices = ChoiceMemory()
+        state = channel_state("twilio")
+        self.state_backend = state.backend
+        self.window = window or state.window
+        self.dedup = state.dedup
+        self.choices = state.choices
         if not auth_token:
             logger.info("twilio_whatsapp: TWILIO_AUTH_TOKEN not set; the webhook answers 503")
 
@@ -203,6 +206,7 @@ class TwilioWhatsAppInput(InputChannel):
                 "status": "ok",
                 "configured": {"webhook": bool(self.auth_token), "sending": self.client.configured,
                                "template": bool(self.template_content_sid)},
+                "state": self.state_backend,
                 "outside_window": dict(self.window.stats),
                 "duplicates_ignored": self.dedup.duplicates,
             })

@@ -10,6 +10,10 @@ Webhook: ``/webhooks/whatsapp_cloud/webhook``
   by ``channels.input_text`` (control characters out, at most 2,000 characters) and a
   message without any answer gets the ``channels.never_silent`` apology.
 
+State between webhooks (processed message ids, the 24-hour window, numbered options) is in
+memory on one machine and in the shared Redis when ``REDIS_HOST`` is set, so with several
+replicas any replica may receive any webhook (``channels.shared_state``).
+
 Outgoing (Graph API ``POST {api_url}/{phone_number_id}/messages``): see
 ``channels.whatsapp_format`` for buttons, lists, numbered text and splitting; the 24-hour
 customer-service window is respected (``channels.service_window``): outside it the
@@ -41,11 +45,12 @@ from sanic.response import HTTPResponse
 from channels import whatsapp_format as fmt
 from channels.api_guard import ChannelBlueprint
 from channels.choices import ChoiceMemory
-from channels.dedup import DEFAULT_TTL_SECONDS, MessageDeduplicator
+from channels.dedup import DEFAULT_TTL_SECONDS
 from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
 from channels.outbound import post, user_ref
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
+from channels.shared_state import channel_state
 from channels.signatures import verify_meta_signature
 
 logger = logging.getLogger(__name__)
@@ -234,9 +239,11 @@ class WhatsAppCloudInput(InputChannel):
         self.template_name = template_name
         self.template_language = template_language
         self.client = GraphClient(api_url, phone_number_id, access_token)
-        self.window = window or ServiceWindow()
-        self.dedup = MessageDeduplicator(ttl_seconds=dedup_ttl_seconds)
-        self.choices = ChoiceMemory()
+        state = channel_state("cloud", dedup_ttl_seconds=dedup_ttl_seconds)
+        self.state_backend = state.backend
+        self.window = window or state.window
+        self.dedup = state.dedup
+        self.choices = state.choices
         if not app_secret:
             logger.info("whatsapp_cloud: WHATSAPP_APP_SECRET not set; the webhook answers 503")
 
@@ -325,6 +332,7 @@ class WhatsAppCloudInput(InputChannel):
                 "configured": {"webhook": bool(self.app_secret and self.verify_token),
                                "sending": self.client.configured,
                                "template": bool(self.template_name)},
+                "state": self.state_backend,
                 "outside_window": dict(self.window.stats),
                 "duplicates_ignored": self.dedup.duplicates,
             })
