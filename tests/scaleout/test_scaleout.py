@@ -4,7 +4,10 @@ Real processes on loopback: a private PostgreSQL cluster (tracker store) and a p
 redis-server (lock store) from Debian's packages (ops/services.py), one action server,
 two `rasa run` replicas started with config/endpoints.production.yml itself (filled from
 environment variables, exactly as in production) and the same model, and the round-robin
-balancer from ops/balancer.py in front.
+balancer from ops/balancer.py in front. The replicas' WhatsApp channels send to the fake
+Meta and Twilio APIs (tests/fakes.py) and share their state in Redis db 2
+(channels/shared_state.py); the WhatsApp tests post signed webhooks to each replica directly,
+as a load balancer would spread Meta's and Twilio's deliveries.
 
 Run: `bash scripts/scaleout_test.sh` (installs the Debian packages when missing).
 """
@@ -22,14 +25,23 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 import requests
 
+from channels.redis_store import digest
+from channels.shared_state import DEFAULT_DB
+from channels.signatures import twilio_signature
 from ops.balancer import RoundRobinBalancer
 from ops.model_state import ROOT
 from ops.services import PostgresServer, RedisServer
 from ops.stack import Stack, bot_texts
+from tests.fakes import (TWILIO_AUTH_TOKEN, FakeGraphAPI, FakeTwilioAPI, channel_env,
+                         twilio_webhook_url)
+from tests.test_twilio_whatsapp import form as twilio_form
+from tests.test_whatsapp_cloud import envelope, new_wa_id, post_webhook, texts
 
 pytestmark = pytest.mark.scaleout
 
 PRODUCTION_ENDPOINTS = ROOT / "config" / "endpoints.production.yml"
+# Behind the proxy every replica has the same public address; Twilio signs that URL.
+PUBLIC_URL = "https://rasa.gemeente.example"
 
 
 @dataclass
@@ -41,6 +53,8 @@ class Cluster:
     balancer: RoundRobinBalancer
     token: str
     timings: Dict[str, float]
+    graph: FakeGraphAPI
+    twilio: FakeTwilioAPI
 
     def send(self, sender: str, text: str, pin: int = -1) -> Tuple[int, List[Dict[str, Any]]]:
         """One message through the balancer; returns (backend index, bot messages)."""
@@ -55,7 +69,8 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
+            fake_graph: FakeGraphAPI, fake_twilio: FakeTwilioAPI) -> Iterator[Cluster]:
     timings: Dict[str, float] = {}
     t0 = time.monotonic()
     pg, redis = PostgresServer(), RedisServer()
@@ -68,7 +83,8 @@ def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         pg.start()
         redis.start()
         timings["services_s"] = time.monotonic() - t0
-        env = {**pg.env(), **redis.env(), "ACTION_SERVER_URL": f"{actions.action_url}/webhook"}
+        env = {**pg.env(), **redis.env(), "ACTION_SERVER_URL": f"{actions.action_url}/webhook",
+               **channel_env(fake_graph, fake_twilio, PUBLIC_URL)}
         replicas = [Stack(model=model_path, workdir=workdir / f"replica{i}", token=token,
                           action_port=actions.action_port, endpoints=PRODUCTION_ENDPOINTS, env=env)
                     for i in range(2)]
@@ -82,7 +98,7 @@ def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
                 future.result()
         timings["replicas_ready_s"] = time.monotonic() - t1
         balancer = RoundRobinBalancer([r.rasa_url for r in replicas]).start()
-        yield Cluster(pg, redis, actions, replicas, balancer, token, timings)
+        yield Cluster(pg, redis, actions, replicas, balancer, token, timings, fake_graph, fake_twilio)
     finally:
         if balancer is not None:
             balancer.stop()
@@ -258,3 +274,123 @@ def test_redis_and_postgres_need_their_passwords(cluster: Cluster) -> None:
     with pytest.raises(psycopg2.OperationalError):
         psycopg2.connect(host="127.0.0.1", port=cluster.pg.port, dbname=cluster.pg.db,
                          user=cluster.pg.user, password="wrong", connect_timeout=5)
+
+
+# --- WhatsApp: any replica may receive any webhook ------------------------------------------
+
+def _wa_health(replica: Stack, channel: str = "whatsapp_cloud") -> Dict[str, Any]:
+    return requests.get(f"{replica.rasa_url}/webhooks/{channel}/", timeout=10).json()
+
+
+def _post_twilio(replica: Stack, data: Dict[str, str]) -> requests.Response:
+    """A form post signed for the public URL (as Twilio does), delivered to one replica."""
+    signature = twilio_signature(TWILIO_AUTH_TOKEN, twilio_webhook_url(PUBLIC_URL), data)
+    return requests.post(twilio_webhook_url(replica.rasa_url), data=data,
+                         headers={"X-Twilio-Signature": signature}, timeout=60)
+
+
+def _twilio_sender() -> str:
+    return f"whatsapp:+316{uuid.uuid4().int % 10 ** 8:08d}"
+
+
+def _user_texts(tracker: Dict[str, Any]) -> List[str]:
+    return [e["text"] for e in tracker["events"] if e["event"] == "user"]
+
+
+def test_a_whatsapp_retry_on_the_other_replica_is_processed_once(cluster: Cluster) -> None:
+    a, b = cluster.replicas
+    assert _wa_health(a)["state"] == _wa_health(b)["state"] == "redis"
+    wa_id = new_wa_id()
+    payload = envelope(wa_id, {"type": "text", "text": {"body": "hallo"}})
+    duplicates_before = _wa_health(b)["duplicates_ignored"]
+    first = post_webhook(a, payload)
+    assert first.status_code == 200 and first.json()["handled"] == ["text"]
+    replies = len(cluster.graph.wait_for_messages(wa_id, timeout=60))
+    retry = post_webhook(b, payload)  # Meta retries the same delivery; the balancer picks B
+    assert retry.status_code == 200 and retry.json()["handled"] == ["duplicate"]
+    time.sleep(1.0)
+    assert len(cluster.graph.messages_to(wa_id)) == replies
+    assert _user_texts(cluster.tracker(1, wa_id)) == ["hallo"]
+    assert _wa_health(b)["duplicates_ignored"] == duplicates_before + 1
+
+
+def test_a_twilio_retry_on_the_other_replica_is_processed_once(cluster: Cluster) -> None:
+    a, b = cluster.replicas
+    sender = _twilio_sender()
+    data = twilio_form(sender, "hallo")
+    assert _post_twilio(a, data).status_code == 200
+    replies = len(cluster.twilio.wait_for_messages(sender, timeout=60))
+    assert _post_twilio(b, data).status_code == 200
+    time.sleep(1.0)
+    assert len(cluster.twilio.messages_to(sender)) == replies
+    assert _user_texts(cluster.tracker(0, sender)) == ["hallo"]
+    assert _wa_health(b, "twilio_whatsapp")["duplicates_ignored"] >= 1
+
+
+def test_a_number_typed_to_one_replica_picks_the_option_offered_by_the_other(cluster: Cluster) -> None:
+    """Twilio sends every set of buttons as a numbered list, so "2" needs the memory."""
+    a, b = cluster.replicas
+    sender = _twilio_sender()
+    offered = [button for message in a.send(f"rest-{sender}", "hallo")
+               for button in message.get("buttons") or []]
+    assert len(offered) >= 2, offered
+    assert _post_twilio(a, twilio_form(sender, "hallo")).status_code == 200
+    listed = cluster.twilio.wait_for_messages(sender, timeout=60)[-1]["Body"]
+    assert f"2. {offered[1]['title']}" in listed, listed
+
+    assert _post_twilio(b, twilio_form(sender, "2")).status_code == 200
+    latest = cluster.tracker(1, sender)["latest_message"]
+    assert latest["text"] == offered[1]["payload"], latest["text"]
+    assert "/" + latest["intent"]["name"] == offered[1]["payload"].split("{")[0]
+
+
+def _trigger(replica: Stack, token: str, wa_id: str) -> None:
+    """A message the assistant starts itself (not an answer), sent from this replica."""
+    response = requests.post(f"{replica.rasa_url}/conversations/{wa_id}/trigger_intent",
+                             params={"token": token, "output_channel": "whatsapp_cloud"},
+                             json={"name": "greet"}, timeout=60)
+    assert response.status_code == 200, response.text
+
+
+def test_a_message_received_by_one_replica_opens_the_window_for_the_other(cluster: Cluster) -> None:
+    a, b = cluster.replicas
+    graph = cluster.graph
+
+    silent = new_wa_id()  # control: B sends a user it never heard from the template
+    _trigger(b, cluster.token, silent)
+    assert [m["type"] for m in graph.wait_for_messages(silent, timeout=60)] == ["template"]
+
+    wa_id = new_wa_id()
+    assert post_webhook(a, envelope(wa_id, {"type": "text", "text": {"body": "hallo"}})).status_code == 200
+    answered = len(graph.wait_for_messages(wa_id, timeout=60))
+    _trigger(b, cluster.token, wa_id)
+    sent = graph.wait_for_messages(wa_id, answered + 1, timeout=60)[answered:]
+    assert sent and all(m["type"] in ("text", "interactive") for m in sent), sent
+    assert texts(sent)
+
+    # a window closed long ago: A sends the template, and B then sends nothing, not a second one
+    late = new_wa_id()
+    old = envelope(late, {"type": "text", "text": {"body": "hallo"}})
+    old["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = str(int(time.time()) - 25 * 3600)
+    assert post_webhook(a, old).status_code == 200
+    assert [m["type"] for m in graph.wait_for_messages(late, timeout=60)] == ["template"]
+    suppressed = _wa_health(b)["outside_window"]["suppressed"]
+    _trigger(b, cluster.token, late)
+    time.sleep(1.0)
+    assert [m["type"] for m in graph.messages_to(late)] == ["template"]
+    assert _wa_health(b)["outside_window"]["suppressed"] > suppressed
+
+
+def test_the_shared_whatsapp_state_holds_no_readable_numbers(cluster: Cluster) -> None:
+    wa_id = new_wa_id()
+    assert post_webhook(cluster.replicas[0], envelope(wa_id, {"type": "text", "text": {"body": "hallo"}})).status_code == 200
+    cluster.graph.wait_for_messages(wa_id, timeout=60)
+    client = cluster.redis.client(db=DEFAULT_DB, decode_responses=True)
+    keys = list(client.scan_iter())
+    assert any(digest(wa_id) in key for key in keys)
+    assert keys and all(key.startswith(("wa:cloud:", "wa:twilio:")) for key in keys), keys
+    for key in keys:
+        value = client.hgetall(key) if client.type(key) == "hash" else client.get(key)
+        assert wa_id not in key + json.dumps(value) and "+316" not in key + json.dumps(value)
+        assert client.pttl(key) > 0
+    assert not any(key.startswith("wa:") for key in cluster.redis.client(db=1, decode_responses=True).scan_iter())
