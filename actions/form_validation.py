@@ -32,6 +32,7 @@ from actions.location import (
 )
 from actions.safe_log import log_failure
 from lookup import Status, get_lookup
+from safety.levels import SAFETY_INTENTS
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 # the form) names no place, the form just asks again, without 'no postcode found'.
 QUIET_INTENTS = frozenset({
     "faq", "choose_topic", "greet", "goodbye", "thank", "bot_challenge", "ask_capabilities",
-    "out_of_scope", "human_handoff", "crisis", "affirm", "deny", "ask_route", "no_text",
+    "out_of_scope", "human_handoff", "affirm", "deny", "ask_route", "no_text", *SAFETY_INTENTS,
 })
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from nlp.crisis_terms import crisis_phrase, matches_crisis
+from safety.terms import danger_phrase, has_danger_phrase
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -59,14 +59,14 @@ def clean_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> CleanText:
     text = unicodedata.normalize("NFC", strip_controls(text))
     if len(text) <= limit:
         return CleanText(text)
-    danger = crisis_phrase(text)
-    if danger and not matches_crisis(text[:limit]):
+    danger = danger_phrase(text)
+    if danger and not has_danger_phrase(text[:limit]):
         limit -= len(danger) + 3
     cut = text[:limit]
     boundary = cut.rfind(" ", limit - _WORD_BOUNDARY_WINDOW)
     if boundary > 0:
         cut = cut[:boundary]
     cut = cut.rstrip()
-    if danger and not matches_crisis(cut):
+    if danger and not has_danger_phrase(cut):
         cut = f"{cut} … {danger}"
     return CleanText(cut, truncated=True)

@@ -13,22 +13,31 @@ consistent and goes on normally once the action server is back.
 "Produced no bot message": for the REST channel the collected replies tell at once (no
 extra work on the hot path); for channels that send as they go, it is read from the
 tracker: no ``BotUttered`` after the
-``UserUttered`` with this message's id. A crisis message never depends on this: its rules
-use responses only, which need no action server. A message that got part of an answer (for
+``UserUttered`` with this message's id. A message that got part of an answer (for
 example a form question, but not the lookup) is not silent and gets nothing extra.
+
+Safety never waits: a safety answer needs no action server (``safety.policy`` predicts a
+response), but a conversation's turns run one at a time, so a danger message behind an
+earlier message that waits for a hanging action server would wait too. When a message is
+not handled within ``SAFETY_REPLY_SECONDS`` (default 4), the channel reads it with the
+model (``safety.channel_reply``) and, when it has a safety level, sends that answer at once;
+Rasa's own handling goes on in the background (its answer may then arrive a second time).
 
 Message text is never logged.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Iterable, Optional
+import os
+from typing import Any, Awaitable, Callable, Iterable, Optional, Set
 
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import Blueprint
 
 from channels.outbound import user_ref
+from safety.channel_reply import safety_answer
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +46,8 @@ SILENCE_REPLY = (
     "Heeft u nu hulp nodig? Bel dan uw gemeente via 14 + het netnummer. "
     "Bij direct gevaar belt u 112."
 )
+
+SAFETY_REPLY_SECONDS = float(os.environ.get("SAFETY_REPLY_SECONDS", "4"))
 
 ANSWERED, UNANSWERED, NOT_FOUND = "answered", "unanswered", "not_found"
 
@@ -63,6 +74,8 @@ class NeverSilent:
         self._handle = on_new_message
         self.reply = reply
         self.app: Optional[Any] = None
+        self.safety_deadline = SAFETY_REPLY_SECONDS
+        self._late: Set["asyncio.Task[Any]"] = set()  # handlings that outlived the deadline
 
     def attach(self, blueprint: Blueprint) -> Blueprint:
         """Learn the Sanic app (and so Rasa's agent) when the server starts."""
@@ -78,13 +91,42 @@ class NeverSilent:
         collected = getattr(message.output_channel, "messages", None)
         before = len(collected) if isinstance(collected, list) else None
         try:
-            await self._handle(message)
+            if await self._answered_safety_first(message):
+                return
         except Exception:
             await self._ensure_reply(message)
             raise
         if before is not None and len(collected) > before:
             return  # the bot answered: no need to read the tracker
         await self._ensure_reply(message)
+
+    async def _answered_safety_first(self, message: UserMessage) -> bool:
+        """Handle ``message``; True when it was slow and a safety answer was sent instead of
+        waiting (the handling then goes on in the background)."""
+        task = asyncio.ensure_future(self._handle(message))
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=self.safety_deadline)
+            return False
+        except asyncio.TimeoutError:
+            pass
+        answer = await safety_answer(self._agent(), message.text)
+        if answer is None:
+            await task
+            return False
+        logger.warning("never_silent: a safety message of user %s waited more than %.0f s; "
+                       "sent the safety answer", user_ref(message.sender_id), self.safety_deadline)
+        await message.output_channel.send_text_message(message.sender_id, answer)
+        self._late.add(task)
+        task.add_done_callback(self._forget_late)
+        return True
+
+    def _forget_late(self, task: "asyncio.Task[Any]") -> None:
+        self._late.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("never_silent: a late handling failed (%s)", type(task.exception()).__name__)
+
+    def _agent(self) -> Optional[Any]:
+        return getattr(getattr(self.app, "ctx", None), "agent", None)
 
     async def _ensure_reply(self, message: UserMessage) -> None:
         try:
@@ -99,7 +141,7 @@ class NeverSilent:
     async def _record_if_silent(self, message: UserMessage) -> bool:
         """True when the bot answered; else record the apology (if the message is in the
         tracker) and return False."""
-        agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+        agent = self._agent()
         if agent is None or agent.tracker_store is None or agent.lock_store is None:
             return False
         async with agent.lock_store.lock(message.sender_id):

@@ -19,7 +19,7 @@ MODELS_DIR = ROOT / "models"
 SPACY_DIR = ROOT / "build" / "spacy_nl"
 
 # Everything whose content changes what `rasa train` produces.
-HASHED_PATHS = ["config.yml", "domain.yml", "data", "nlp", "lookup"]
+HASHED_PATHS = ["config.yml", "domain.yml", "data", "nlp", "safety", "lookup"]
 HASHED_SUFFIXES = {".yml", ".yaml", ".py", ".csv", ".json"}
 
 

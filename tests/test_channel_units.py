@@ -353,11 +353,11 @@ def test_credentials_yml_holds_no_secrets():
 
 def test_clean_text_keeps_a_danger_phrase_from_the_part_it_cuts():
     from channels.input_text import MAX_MESSAGE_CHARS, clean_text
-    from nlp.crisis_terms import matches_crisis
+    from safety.terms import has_danger_phrase
 
     long_story = "Het zorgen voor mijn moeder is zwaar. " * 100
     cleaned = clean_text(long_story + "Ik wil niet meer leven.")
     assert cleaned.truncated and len(cleaned.text) <= MAX_MESSAGE_CHARS
-    assert matches_crisis(cleaned.text)
+    assert has_danger_phrase(cleaned.text)
     plain = clean_text(long_story + "Wat is respijtzorg?")
-    assert plain.truncated and not matches_crisis(plain.text) and "…" not in plain.text
+    assert plain.truncated and not has_danger_phrase(plain.text) and "…" not in plain.text

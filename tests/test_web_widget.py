@@ -187,6 +187,23 @@ def test_ask_click_reload_keeps_the_conversation(stack, web_url, page):
 
 
 @pytest.mark.browser
+def test_each_safety_level_gets_its_own_answer_in_the_widget(stack, web_url, page):
+    from tests.test_http_safety import LEVELS
+
+    page.goto(web_url)
+    page.locator(".mzc-launcher").click()
+    wait_for_bot_count(page, 1)  # the greeting
+    for message, answer_is in LEVELS:
+        before = len(bot_messages(page))
+        page.get_by_label("Typ uw vraag").fill(message)
+        page.keyboard.press("Enter")
+        wait_for_bot_count(page, before + 1)
+        answer = " ".join(bot_messages(page)[before:])
+        assert answer_is(answer), answer
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_a_site_that_is_not_allowed_gets_no_chat_socket(stack, page):
     """The same page from an origin outside CORS_ORIGINS: the server refuses the socket and
     the resident sees a Dutch notice instead of a silent chat."""

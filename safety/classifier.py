@@ -1,0 +1,212 @@
+"""Rasa NLU component: reads whether a message needs safety help, and which level.
+
+Runs after the topic classifier. A small linear model over character and word n-grams
+(the same shape as ``nlp.topic_classifier``) is trained on ``safety/examples/*.yml``:
+examples of each level and harmless messages that use the same words ("niet meer",
+"kapot", "vastgemaakt", "slaan" in other senses), plus every training example of the
+assistant's other intents as "none". The explicit phrases of ``safety.terms`` are a floor:
+they can only raise the level the model gives.
+
+When a level is found, the intent becomes ``safety_<level>`` at full confidence, standing
+alone in the ranking, so no fallback or FAQ topic can hide it (``safety.policy`` then
+answers it before anything else). When the model is unsure between danger and nothing,
+the intent becomes ``safety_check``: one gentle question instead of a guess either way.
+
+The decision (level, how it was found, probabilities) is added to the parse data as
+``safety``; it never contains message text.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Tuple
+
+import numpy as np
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlp.topic_classifier import load_pipeline, normalise, save_pipeline
+from safety.levels import CHECK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
+from safety.terms import phrase_level
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+SAFETY_KEY = "safety"
+
+
+def example_files(directory: Path) -> List[Path]:
+    return sorted(directory.glob("*.yml"))
+
+
+def read_examples(directory: Path) -> List[Tuple[str, str]]:
+    """(text, label) pairs from every examples file; labels are those of ``safety.levels``."""
+    pairs = []
+    for path in example_files(directory):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for label, texts in document.items():
+            if label not in LABELS:
+                raise ValueError(f"{path}: unknown safety label {label!r}")
+            pairs.extend((str(text), label) for text in texts or [] if str(text).strip())
+    return pairs
+
+
+def none_pairs(labelled: Iterable[Tuple[Optional[str], Optional[str]]],
+               config: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """The assistant's other training examples, as harmless ("none") safety examples."""
+    excluded = set(config["not_none_labels"])
+    return [(text, "none") for text, label in labelled if text and label and label not in excluded]
+
+
+def build_model(config: Dict[str, Any]) -> Any:
+    """TF-IDF over character and word n-grams, then a class-balanced logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+
+    features = FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
+                                  sublinear_tf=True)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
+                                  sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+    ])
+    classifier = LogisticRegression(C=config["C"], max_iter=5000, class_weight=config["class_weight"],
+                                    random_state=config["random_seed"])
+    return make_pipeline(features, classifier)
+
+
+def decide(probabilities: Dict[str, float], floor: Level, config: Dict[str, Any]) -> Tuple[Level, str]:
+    """The level to answer, and how it was found: "phrase", "model", "check" or "none".
+
+    Levels are cumulative, most urgent first: the acute answer also names Veilig Thuis, so
+    a message between acute and violence gets the acute answer; one between a level and
+    the exhausted carer gets at least the exhausted answer (which names 113).
+    ``Level.NONE`` with how == "check" means: ask one gentle question.
+    """
+    acute = probabilities.get("acute", 0.0)
+    danger = acute + probabilities.get("violence", 0.0)
+    any_level = danger + probabilities.get("exhausted", 0.0)
+    model_level = Level.NONE
+    if acute >= config["acute_threshold"]:
+        model_level = Level.ACUTE
+    elif danger >= config["violence_threshold"]:
+        model_level = Level.VIOLENCE
+    elif any_level >= config["exhausted_threshold"]:
+        model_level = Level.EXHAUSTED
+    if floor > model_level:
+        return floor, "phrase"
+    if model_level is not Level.NONE:
+        return model_level, "model"
+    if danger >= config["check_threshold"]:
+        return Level.NONE, "check"
+    return Level.NONE, "none"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class SafetyClassifier(GraphComponent):
+    """Sets a ``safety_*`` intent on messages that need safety help (see module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "examples": "safety/examples",
+            "char_ngrams": [2, 5], "word_ngrams": [1, 2], "C": 10.0, "random_seed": 42,
+            "class_weight": "balanced",
+            # cumulative thresholds (see decide), chosen by cross-validation on the training
+            # data only (bench/safety_bench.py --choose-thresholds), never on a test set
+            "acute_threshold": 0.5,       # p(acute)
+            "violence_threshold": 0.5,    # p(acute) + p(violence)
+            "exhausted_threshold": 0.5,   # p(acute) + p(violence) + p(exhausted)
+            "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
+            # training examples of these labels are not harmless (overload statements)
+            "not_none_labels": ["faq/overbelasting"],
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The examples are read from disk, so their content is part of the fingerprint."""
+        digest = hashlib.sha256()
+        for path in example_files(ROOT / {**cls.get_default_config(), **config}["examples"]):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Any = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SafetyClassifier":
+        return cls(config, model_storage, resource)
+
+    # -- training ---------------------------------------------------------------------------
+
+    def training_pairs(self, training_data: TrainingData) -> List[Tuple[str, str]]:
+        labelled = ((m.get(TEXT), m.get(INTENT_RESPONSE_KEY) or m.get(INTENT))
+                    for m in training_data.intent_examples)
+        return read_examples(ROOT / self.config["examples"]) + none_pairs(labelled, self.config)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        pairs = self.training_pairs(training_data)
+        self.model = build_model(self.config)
+        self.model.fit([normalise(text) for text, _ in pairs], [label for _, label in pairs])
+        with self._model_storage.write_to(self._resource) as directory:
+            save_pipeline(self.model, directory)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    # -- prediction -------------------------------------------------------------------------
+
+    def probabilities(self, texts: Sequence[str]) -> List[Dict[str, float]]:
+        if self.model is None:
+            return [{"none": 1.0} for _ in texts]
+        rows = self.model.predict_proba([normalise(text) for text in texts])
+        labels = [str(label) for label in self.model.classes_]
+        return [{label: float(p) for label, p in zip(labels, row)} for row in np.asarray(rows)]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        texts = [m.get(TEXT) or "" for m in messages]
+        for message, text, probabilities in zip(messages, texts, self.probabilities(texts)):
+            if not text.strip() or text.startswith("/"):
+                continue  # buttons and intents sent directly are not read
+            floor, _phrase = phrase_level(text)
+            level, how = decide(probabilities, floor, self.config)
+            message.set(SAFETY_KEY, {"level": LABEL_OF[level], "how": how,
+                                     "p": {k: round(v, 3) for k, v in probabilities.items()}},
+                        add_to_output=True)
+            intent_name = INTENT_OF.get(level) or (CHECK_INTENT if how == "check" else None)
+            if intent_name:
+                intent = {"name": intent_name, "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SafetyClassifier":
+        merged = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = load_pipeline(directory, merged)
+        except (ValueError, FileNotFoundError):
+            logger.warning("SafetyClassifier: no trained model in storage; only the phrase list works")
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, model)

@@ -1,0 +1,39 @@
+"""The safety levels, their intents and their answers: one home for these names.
+
+Ordered by urgency, so ``max()`` of two levels is the more urgent one.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Dict, Optional
+
+
+class Level(IntEnum):
+    NONE = 0
+    EXHAUSTED = 1   # an exhausted carer: acknowledge, huisarts, Mantelzorglijn, respijtzorg, 113
+    VIOLENCE = 2    # violence, abuse, ontspoorde zorg, vrijheidsbeperking, neglect: Veilig Thuis
+    ACUTE = 3       # danger to life or health now: 112, 113, huisarts(enpost)
+
+
+# Label names in safety/examples/*.yml
+LABELS: Dict[str, Level] = {"none": Level.NONE, "exhausted": Level.EXHAUSTED,
+                            "violence": Level.VIOLENCE, "acute": Level.ACUTE}
+LABEL_OF: Dict[Level, str] = {level: label for label, level in LABELS.items()}
+
+INTENT_OF: Dict[Level, str] = {Level.EXHAUSTED: "safety_exhausted",
+                               Level.VIOLENCE: "safety_violence",
+                               Level.ACUTE: "safety_acute"}
+# Asked when the detector is unsure between danger and nothing: one gentle question.
+CHECK_INTENT = "safety_check"
+LEVEL_OF_INTENT: Dict[str, Level] = {intent: level for level, intent in INTENT_OF.items()}
+SAFETY_INTENTS = frozenset([*INTENT_OF.values(), CHECK_INTENT])
+
+RESPONSE_OF_INTENT: Dict[str, str] = {intent: f"utter_{intent}" for intent in SAFETY_INTENTS}
+ACUTE_RESPONSE = RESPONSE_OF_INTENT[INTENT_OF[Level.ACUTE]]
+CHECK_RESPONSE = RESPONSE_OF_INTENT[CHECK_INTENT]
+CHECK_DECLINED_RESPONSE = "utter_safety_check_no"
+SAFETY_RESPONSES = frozenset([*RESPONSE_OF_INTENT.values(), CHECK_DECLINED_RESPONSE])
+
+
+def level_of_intent(intent: Optional[str]) -> Level:
+    return LEVEL_OF_INTENT.get(intent or "", Level.NONE)

@@ -1,0 +1,92 @@
+"""Rasa policy: a safety level is answered before anything else, also in the middle of a form.
+
+Why a policy and not only rules: while a form is active, Rasa's RulePolicy predicts the
+form itself (a "no user" prediction that outranks every rule) unless the form rejects the
+message. The lookup forms fill the woonplaats from free text, so they never reject, and
+"ik wil dood" after "In welke gemeente woont u?" got the same question again. Rejecting
+would also need the action server (the form's validation runs there), which may be down.
+
+This policy makes the same kind of prediction with a higher priority than RulePolicy:
+after a ``safety_*`` intent it predicts that level's answer (a response: no action server
+needed), then ends an open form, then listens. After the gentle check question, "ja"
+gives the acute answer and "nee" a short reply.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
+
+from safety.levels import (
+    ACUTE_RESPONSE,
+    CHECK_DECLINED_RESPONSE,
+    CHECK_RESPONSE,
+    RESPONSE_OF_INTENT,
+    SAFETY_RESPONSES,
+)
+
+CHECK_ANSWERS = {"affirm": ACUTE_RESPONSE, "deny": CHECK_DECLINED_RESPONSE}
+
+
+def _previous_action(tracker: DialogueStateTracker, skip: int = 0) -> Optional[str]:
+    """Name of the action executed ``skip`` actions before the latest one (listen included)."""
+    seen = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name:
+            if seen == skip:
+                return event.action_name
+            seen += 1
+    return None
+
+
+def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
+    """The action this policy insists on, or None when it has nothing to say."""
+    latest = tracker.latest_action_name
+    if latest == ACTION_LISTEN_NAME:
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        if intent in RESPONSE_OF_INTENT:
+            return RESPONSE_OF_INTENT[intent]
+        if intent in CHECK_ANSWERS and _previous_action(tracker, skip=1) == CHECK_RESPONSE:
+            return CHECK_ANSWERS[intent]
+        return None
+    if latest in SAFETY_RESPONSES:
+        return ACTION_DEACTIVATE_LOOP_NAME if tracker.active_loop_name else ACTION_LISTEN_NAME
+    if latest == ACTION_DEACTIVATE_LOOP_NAME and _previous_action(tracker, skip=1) in SAFETY_RESPONSES:
+        return ACTION_LISTEN_NAME
+    return None
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class SafetyPolicy(Policy):
+    """Answers a safety intent first (see module docstring). Nothing to learn."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # RulePolicy has priority 6; the loop's happy path must not outrank a safety answer
+        return {"priority": 7}
+
+    @staticmethod
+    def supported_data() -> SupportedData:
+        return SupportedData.ML_AND_RULE_DATA
+
+    def train(self, training_trackers: List[Any], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
+                                     rule_only_data: Optional[Dict[Text, Any]] = None,
+                                     **kwargs: Any) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        action = next_safety_action(tracker)
+        if action is None:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        # "no user prediction", like a form's happy path, so that it is compared with it
+        return self._prediction(probabilities, is_no_user_prediction=True)

@@ -1,0 +1,88 @@
+"""Explicit phrases per safety level: a floor under the classifier that can only raise a level.
+
+Kept narrow on purpose: a phrase belongs here only when it means danger in every sentence
+a carer might write. Words that are often harmless ("niet meer", "kapot", "vastgemaakt",
+"slaan", "gevallen", "noodgeval", "beroerte") are left to the classifier, which learnt
+them in both senses (safety/examples/). Plain Python: the channels reuse it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Dict, List, Optional, Pattern, Tuple
+
+from safety.levels import Level
+
+_RELATIVE = (r"(?:vader|moeder|ma|pa|man|vrouw|partner|echtgeno(?:ot|te)|opa|oma|schoon\w+|zoon|"
+             r"dochter|broer|zus|kind|tante|oom|vriend|vriendin|buurman|buurvrouw|cli[eë]nt)")
+_PERSON = r"(?:hem|haar|(?:mijn|m'n|de|onze)\s+" + _RELATIVE + r")"
+
+_PHRASES: Dict[Level, List[str]] = {
+    Level.ACUTE: [
+        r"zelfmoord", r"su[iï]cid", r"zelfdoding",
+        r"\bdood\s+(?:willen|wil)\b", r"\bwil\s+(?:ik\s+|hij\s+|ze\s+|zij\s+)?dood(?:gaan)?\b",
+        r"\bwil\s+niet\s+meer\s+leven\b", r"\bniet\s+meer\s+willen\s+leven\b",
+        # indirect wishes to die, as 113 Zelfmoordpreventie lists them
+        r"\b(?:wou|wilde|zou\s+willen)\s+dat\s+ik\s+(?:dood|er\s+niet\s+meer)\s+(?:was|ben|zou\s+zijn)\b",
+        r"\ber\s+niet\s+meer\s+(?:te\s+)?(?:willen\s+)?zijn\b(?!\s+voor)",
+        r"\buit\s+het\s+leven\s+(?:te\s+)?stappen\b", r"\bmezelf\s+(?:te\s+)?doden\b",
+        r"\b(?:zichzelf|mezelf|mijzelf)\s+(?:te\s+)?(?:snijden|snijdt|snij|beschadig\w*)\b",
+        r"\ber\s+(?:\w+\s+){0,2}een\s+einde?\s+aan\s+(?:te\s+)?maken\b",
+        r"\b(?:snijdt|snijd|snij)\s+(?:zichzelf|mezelf|mijzelf)\b",
+        r"\beinde?\s+aan\s+(?:mijn|m'n|het|zijn|haar)\s+leven\b",
+        r"\b(?:mezelf|mijzelf|zichzelf)\s+(?:iets\s+)?aan\s*(?:te\s+)?doen\b",
+        r"\b(?:mezelf|mijzelf|zichzelf)\s+van\s+kant\b",
+        r"\bleven\s+be[eë]indigen\b",
+        r"\bademt\s+niet\b", r"\bbewusteloos\b", r"\bniet\s+(?:meer\s+)?aanspreekbaar\b",
+        r"\bniet\s+meer\s+wakker\s+te\s+krijgen\b",
+        r"\bslaat\s+(?:mij|me)\s+(?:nu|op\s+dit\s+moment)\b",
+        r"\b(?:heeft|hebben)\s+(?:me|mij)\s+(?:net|zojuist|nu)\s+geslagen\b",
+        r"\bmet\s+een\s+mes\b", r"\bwurg",
+    ],
+    Level.VIOLENCE: [
+        # a person who is, or does, it; not the word in a question about the subject
+        r"\b(?:word|wordt|werd|ben)\s+(?:\w+\s+){0,2}mishandeld\b",
+        r"\bmishandelt\s+(?:mij|me|hem|haar|ons|mijn)\b",
+        r"\b(?:heb|heeft|hebben)\s+(?:\w+\s+){0,3}mishandeld\b",
+        r"\b(?:heeft|hebben|werd|word|ben)\s+(?:me|mij|ik)\s+(?:\w+\s+)?geslagen\b",
+        r"\bslaat\s+(?:mij|me)\b", r"\bbedreigt\s+(?:mij|me)\b", r"\bschopt\s+(?:mij|me)\b",
+        r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON + r"\s+(?:\w+\s+)?(?:geslagen|geschopt|geknepen|geduwd|door\s+elkaar\s+geschud)\b",
+        r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON + r"\s+(?:een\s+)?(?:klap|tik|duw)\s+gegeven\b",
+        r"\b" + _PERSON + r"\s+(?:\w+\s+){0,3}(?:vastgebonden|vastbind|vastbinden|vast\s+te\s+binden)\b",
+        r"\bsluit\s+(?:ik\s+)?(?:hem|haar)\s+(?:\S+\s+){0,2}op\b",
+        r"\b(?:hem|haar)\s+(?:\w+\s+)?(?:opgesloten|opsluiten|op\s+te\s+sluiten)\b",
+    ],
+    Level.EXHAUSTED: [
+        r"\bik\s+trek\s+het\s+niet\s+meer\b",
+        r"\bik\s+kan\s+(?:het\s+)?niet\s+meer\s*(?:[.!,;]|$)",
+        r"\bik\s+ga\s+eraan\s+onderdoor\b", r"\bzie\s+geen\s+uitweg\b",
+        r"\bik\s+ben\s+op\s*(?:[.!,;]|$)", r"\bik\s+hou\s+het\s+niet\s+(?:meer\s+)?vol\b",
+    ],
+}
+_COMPILED: List[Tuple[Level, Pattern[str]]] = [
+    (level, re.compile("|".join(patterns), re.IGNORECASE))
+    for level, patterns in sorted(_PHRASES.items(), reverse=True)
+]
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def phrase_level(text: str) -> Tuple[Level, Optional[str]]:
+    """The most urgent level whose phrase occurs in ``text``, and that phrase."""
+    folded = _folded(text or "")
+    for level, regex in _COMPILED:
+        found = regex.search(folded)
+        if found:
+            return level, found.group(0)
+    return Level.NONE, None
+
+
+def danger_phrase(text: str) -> Optional[str]:
+    """The first explicit safety phrase of any level in ``text`` (lower case), or None."""
+    return phrase_level(text)[1]
+
+
+def has_danger_phrase(text: str) -> bool:
+    return danger_phrase(text) is not None

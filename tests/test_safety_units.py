@@ -1,0 +1,157 @@
+"""Safety in parts: the phrase floor, the classifier's decision rule, the policy's next
+action on real Rasa trackers, and the safety test set kept apart from training."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+import yaml
+from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from ops.model_state import ROOT
+from safety.classifier import SafetyClassifier, decide, read_examples
+from safety.levels import Level
+from safety.policy import next_safety_action
+from safety.terms import phrase_level
+
+# explicit thresholds: the rule is tested, not today's chosen values
+CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "violence_threshold": 0.5,
+          "exhausted_threshold": 0.5, "check_threshold": 0.35}
+
+
+@pytest.mark.parametrize("text, level", [
+    ("ik wil dood", Level.ACUTE),
+    ("Ik denk aan zelfmoord", Level.ACUTE),
+    ("hij heeft me net geslagen", Level.ACUTE),
+    ("mijn vader is bewusteloos", Level.ACUTE),
+    ("ik heb mijn moeder een klap gegeven", Level.VIOLENCE),
+    ("ik heb mijn vader aan de stoel vastgebonden", Level.VIOLENCE),
+    ("ik sluit hem 's nachts op in zijn kamer", Level.VIOLENCE),
+    ("mijn man slaat me", Level.VIOLENCE),
+    ("ik trek het niet meer", Level.EXHAUSTED),
+    ("ik kan niet meer.", Level.EXHAUSTED),
+    ("ik zie geen uitweg meer", Level.EXHAUSTED),
+])
+def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
+    assert phrase_level(text)[0] == level
+
+
+@pytest.mark.parametrize("text", [
+    "ik kan niet meer werken naast de zorg, wat zijn mijn rechten?",
+    "de rolstoel is vastgebonden in de taxi",
+    "mijn scootmobiel is kapot",
+    "ik ben op zoek naar respijtzorg",
+    "wat moet ik doen bij een noodgeval als mantelzorger?",
+    "mijn vader heeft vorig jaar een beroerte gehad, welke hulp is er?",
+    "het slaat nergens op dat de aanvraag zo lang duurt",
+    "wat doet Veilig Thuis eigenlijk?",
+])
+def test_harmless_words_are_not_in_the_floor(text: str) -> None:
+    assert phrase_level(text)[0] == Level.NONE
+
+
+def test_the_floor_only_raises_the_models_level() -> None:
+    calm = {"none": 0.9, "exhausted": 0.05, "acute": 0.03, "violence": 0.02}
+    assert decide(calm, Level.NONE, CONFIG) == (Level.NONE, "none")
+    assert decide(calm, Level.VIOLENCE, CONFIG) == (Level.VIOLENCE, "phrase")
+    acute = {"none": 0.05, "exhausted": 0.05, "acute": 0.85, "violence": 0.05}
+    assert decide(acute, Level.EXHAUSTED, CONFIG) == (Level.ACUTE, "model")
+
+
+def test_unsure_between_danger_and_nothing_asks() -> None:
+    unsure = {"none": 0.55, "exhausted": 0.0, "acute": 0.25, "violence": 0.2}
+    assert decide(unsure, Level.NONE, CONFIG) == (Level.NONE, "check")
+
+
+def test_between_acute_and_violence_the_acute_answer_wins() -> None:
+    between = {"none": 0.1, "exhausted": 0.0, "acute": 0.3, "violence": 0.6}
+    assert decide(between, Level.NONE, {**CONFIG, "acute_threshold": 0.25}) == (Level.ACUTE, "model")
+    assert decide(between, Level.NONE, CONFIG) == (Level.VIOLENCE, "model")
+
+
+# --- the policy, on real trackers --------------------------------------------------------------
+
+def _tracker(events: List[Event]) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("policy-unit", events)
+
+
+def _user(intent: str) -> UserUttered:
+    return UserUttered("…", intent={"name": intent, "confidence": 1.0})
+
+
+def test_policy_answers_a_level_in_the_middle_of_a_form_then_ends_the_form() -> None:
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user("find_clientondersteuner"),
+                           ActionExecuted("clientondersteuner_form"), ActiveLoop("clientondersteuner_form"),
+                           ActionExecuted(ACTION_LISTEN_NAME), _user("safety_acute")]
+    assert next_safety_action(_tracker(events)) == "utter_safety_acute"
+    events += [ActionExecuted("utter_safety_acute"), BotUttered("…")]
+    assert next_safety_action(_tracker(events)) == ACTION_DEACTIVATE_LOOP_NAME
+    events += [ActionExecuted(ACTION_DEACTIVATE_LOOP_NAME), ActiveLoop(None)]
+    assert next_safety_action(_tracker(events)) == ACTION_LISTEN_NAME
+
+
+def test_policy_keeps_out_of_ordinary_turns() -> None:
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user("faq")]
+    assert next_safety_action(_tracker(events)) is None
+    events += [ActionExecuted("utter_faq"), BotUttered("…")]
+    assert next_safety_action(_tracker(events)) is None
+    # "ja" after another question is not an answer to the safety check
+    events += [ActionExecuted(ACTION_LISTEN_NAME), _user("affirm")]
+    assert next_safety_action(_tracker(events)) is None
+
+
+@pytest.mark.parametrize("answer, expected", [("affirm", "utter_safety_acute"),
+                                              ("deny", "utter_safety_check_no")])
+def test_policy_follows_the_answer_to_the_check_question(answer: str, expected: str) -> None:
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user("safety_check"),
+                           ActionExecuted("utter_safety_check"), BotUttered("…"),
+                           ActionExecuted(ACTION_LISTEN_NAME), _user(answer)]
+    assert next_safety_action(_tracker(events)) == expected
+
+
+# --- the safety test set: public sources, apart from training -----------------------------------
+
+TEST_SETS = [ROOT / "tests" / "safety", ROOT / "tests" / "safety_b"]
+
+
+def _test_items(directories: List[Path] = TEST_SETS) -> List[dict]:
+    items = []
+    for directory in directories:
+        for path in sorted(directory.glob("*.yml")):
+            items.extend(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return items
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .?!")
+
+
+def test_safety_test_set_is_large_enough_and_sourced() -> None:
+    items = _test_items(TEST_SETS[:1])
+    danger = [i for i in items if i["level"] != "none"]
+    harmless = [i for i in items if i["level"] == "none"]
+    assert len(danger) >= 80 and len(harmless) >= 250
+    assert {i["level"] for i in danger} == {"acute", "violence", "exhausted"}
+    assert all(str(i.get("source", "")).startswith("http") for i in _test_items())
+
+
+def test_safety_test_set_is_never_trained_on() -> None:
+    from editor.evaluate import training_examples
+
+    trained = {_key(t) for t, _ in read_examples(ROOT / "safety" / "examples")}
+    trained |= {_key(e.text) for e in training_examples()}
+    overlap = [i["text"] for i in _test_items() if _key(i["text"]) in trained]
+    assert overlap == []
+
+
+def test_the_floor_never_calls_a_harmless_training_example_dangerous() -> None:
+    """The phrase list may only raise a level where the words always mean danger."""
+    from editor.evaluate import training_examples
+
+    harmless = [t for t, label in read_examples(ROOT / "safety" / "examples") if label == "none"]
+    harmless += [e.text for e in training_examples()]
+    raised = [t for t in harmless if phrase_level(t)[0] >= Level.VIOLENCE]
+    assert raised == []
