@@ -140,16 +140,20 @@ def _fit(intro: str, hits: Sequence[ProviderHit]) -> List[Message]:
     return [_msg(intro)] + [_msg(_provider_text(i, h)) for i, h in enumerate(hits, 1)]
 
 
+FICTITIOUS_NOTICE = "Let op: dit zijn voorbeeldgegevens, deze organisaties bestaan niet echt."
+
+
 def clientondersteuners(gemeente: Gemeente, pc4: Optional[str], hits: Sequence[ProviderHit]) -> List[Message]:
     if hits:
         origin = f"postcode {pc4}" if pc4 else "het midden van de gemeente"
-        intro = (f"Gratis cliëntondersteuning voor de gemeente {gemeente.name} "
+        # the fictitious notice comes first, before anyone reads a name from the list
+        note = (f"{FICTITIOUS_NOTICE} "
+                if any(h.provider.fictitious for h in hits) else "")
+        intro = (f"{note}Gratis cliëntondersteuning voor de gemeente {gemeente.name} "
                  f"(afstand vanaf {origin}):")
         messages = _fit(intro, hits)
-        note = ("Let op: dit zijn voorbeeldgegevens, deze organisaties bestaan niet echt. "
-                if any(h.provider.fictitious for h in hits) else "")
         messages.append(_msg(
-            f"{note}U kunt ook zelf contact opnemen met de gemeente {gemeente.name}: {ROUTE_GEMEENTE}. "
+            f"U kunt ook zelf contact opnemen met de gemeente {gemeente.name}: {ROUTE_GEMEENTE}. "
             "Vraag naar onafhankelijke cliëntondersteuning. Woont u ergens anders? "
             "Stuur dan uw postcode of gemeente."
         ))

@@ -320,3 +320,11 @@ def test_static_server_refuses_code_listings_and_traversal(plain_web):
     for path in ("serve.py", "__init__.py", "vendor/", "widget/", "../channels/dedup.py",
                  "%2e%2e/credentials.yml", ".git/config"):
         assert requests.get(plain_web + path, timeout=10).status_code == 404, path
+
+
+def test_demo_page_contact_data_cannot_reach_anyone(plain_web):
+    """The demo gemeente does not exist: no dialable number but 112, no real postcode."""
+    page = requests.get(plain_web, timeout=10).text
+    assert re.findall(r'href="tel:([^"]*)"', page) == ["112"]
+    for postcode in re.findall(r"\b(\d{4})\s?[A-Z]{2}\b", page):
+        assert postcode.startswith("0")  # Dutch postcodes start at 1000
