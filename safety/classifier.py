@@ -119,12 +119,12 @@ class SafetyClassifier(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "examples": "safety/examples",
-            "char_ngrams": [2, 5], "word_ngrams": [1, 2], "C": 10.0, "random_seed": 42,
+            "char_ngrams": [1, 4], "word_ngrams": [1, 2], "C": 30.0, "random_seed": 42,
             "class_weight": "balanced",
             # cumulative thresholds (see decide), chosen by cross-validation on the training
             # data only (bench/safety_bench.py --choose-thresholds), never on a test set
             "acute_threshold": 0.5,       # p(acute)
-            "violence_threshold": 0.5,    # p(acute) + p(violence)
+            "violence_threshold": 0.7,    # p(acute) + p(violence)
             "exhausted_threshold": 0.5,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
             # training examples of these labels are not harmless (overload statements)
