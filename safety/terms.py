@@ -26,6 +26,8 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:wou|wilde|zou\s+willen)\s+dat\s+ik\s+(?:dood|er\s+niet\s+meer)\s+(?:was|ben|zou\s+zijn)\b",
         r"\ber\s+niet\s+meer\s+(?:te\s+)?(?:willen\s+)?zijn\b(?!\s+voor)",
         r"\buit\s+het\s+leven\s+(?:te\s+)?stappen\b", r"\bmezelf\s+(?:te\s+)?doden\b",
+        r"\b(?:maar\s+)?beter\s+dood\b", r"\bafscheidsbrief", r"\bwaarom\s+zou\s+ik\s+(?:nog\s+)?(?:blijven\s+)?leven\b",
+        r"\b(?:pillen|slaappillen|slaapmiddelen|medicijnen)\s+(?:al\s+)?(?:klaarliggen|klaar\s+liggen|gespaard|opgespaard)\b",
         r"\b(?:zichzelf|mezelf|mijzelf)\s+(?:te\s+)?(?:snijden|snijdt|snij|beschadig\w*)\b",
         r"\ber\s+(?:\w+\s+){0,2}een\s+einde?\s+aan\s+(?:te\s+)?maken\b",
         r"\b(?:snijdt|snijd|snij)\s+(?:zichzelf|mezelf|mijzelf)\b",
@@ -41,7 +43,7 @@ _PHRASES: Dict[Level, List[str]] = {
     ],
     Level.VIOLENCE: [
         # a person who is, or does, it; not the word in a question about the subject
-        r"\b(?:word|wordt|werd|ben)\s+(?:\w+\s+){0,2}mishandeld\b",
+        r"\b(?:word|wordt|werd|ben)\s+(?:\w+\s+){0,4}mishandeld\b",
         r"\bmishandelt\s+(?:mij|me|hem|haar|ons|mijn)\b",
         r"\b(?:heb|heeft|hebben)\s+(?:\w+\s+){0,3}mishandeld\b",
         r"\b(?:heeft|hebben|werd|word|ben)\s+(?:me|mij|ik)\s+(?:\w+\s+)?geslagen\b",
