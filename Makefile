@@ -7,6 +7,7 @@
 #   make purge          delete conversations older than DAYS (90) days from the tracker store
 #                       (ENDPOINTS=config/endpoints.production.yml for PostgreSQL)
 #   make scale-test     only the scale-out tests (2 replicas, PostgreSQL, Redis; docs/deploy.md)
+#   make bench-safety   safety misses and false alarms per level (results/safety.md)
 PY := .venv/bin/python
 CSV ?= onderwerpen.csv
 DAYS ?= 90
@@ -16,7 +17,7 @@ export PYTHONPATH := .
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup run test scale-test bench validate retrain rollback live-status unrecognised export-csv import-csv
+.PHONY: setup run test scale-test bench bench-safety validate retrain rollback live-status unrecognised export-csv import-csv
 
 setup:
 	bash scripts/setup.sh
@@ -60,3 +61,7 @@ import-csv: | $(PY)
 
 purge: | $(PY)
 	$(PY) -m ops.purge --days $(DAYS) $(if $(ENDPOINTS),--endpoints $(ENDPOINTS)) $(ARGS)
+
+# misses and false alarms per safety level on the public-page test sets → results/safety.md
+bench-safety: | $(PY)
+	$(PY) -m ops.model_state && $(PY) -m bench.safety_bench $(ARGS)

@@ -43,13 +43,14 @@ def is_violence(text: str) -> bool:
 
 
 def is_exhausted(text: str) -> bool:
+    # Veilig Thuis too: ontspoorde zorg often starts as exhaustion
     return all(part in text for part in ("huisarts", "030 760 60 55", "respijtzorg",
-                                         "mantelzorgconsulent", "113")) and "112" not in text
+                                         "mantelzorgconsulent", "113", "Veilig Thuis")) and "112" not in text
 
 
 def any_danger_answer(text: str) -> bool:
-    """The acute or the violence answer (a level-1 or level-2 reply)."""
-    return "112" in text or "Veilig Thuis" in text
+    """The acute or the violence answer (a level-1 or level-2 reply): both name 112."""
+    return "112" in text
 
 
 LEVELS = [(ACUTE, is_acute), (VIOLENCE, is_violence), (EXHAUSTED, is_exhausted)]
