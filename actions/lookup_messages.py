@@ -183,9 +183,8 @@ def zorgkantoor(gemeente: Gemeente, region: Region, record: Zorgkantoor) -> List
         second = " ".join(d for d in details if d) or (
             f"Uw zorgverzekeraar kan u vertellen hoe u het zorgkantoor {region.name} bereikt.")
     elif record.concern and not record.concern_is_uncertain:
-        second = (f"Let op: wij hebben nog niet gecontroleerd welke zorgverzekeraar dit zorgkantoor "
-                  f"uitvoert. Waarschijnlijk is dat {record.concern}. Vraag het na bij uw "
-                  f"zorgverzekeraar en noem de regio {region.name}.")
+        second = (f"Volgens onze gegevens voert {record.concern} dit zorgkantoor uit. Dat is niet "
+                  f"recent bevestigd. Vraag het na bij uw zorgverzekeraar en noem de regio {region.name}.")
     else:
         second = ("Let op: wij weten niet zeker welke zorgverzekeraar dit zorgkantoor uitvoert. "
                   f"Vraag het na bij uw zorgverzekeraar en noem de regio {region.name}.")

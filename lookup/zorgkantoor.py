@@ -1,8 +1,10 @@
 """Zorgkantoorregio's (31), their gemeenten and one zorgkantoor record per region.
 
-The record (`lookup/data/zorgkantoren.csv`) carries a `verified` flag: which insurer
-runs a zorgkantoor is not verified by any source we hold, and phone/website stay
-empty until an editor fills them in from a verified source.
+The record (`lookup/data/zorgkantoren.csv`, from the December 2026 research file with a
+source per region) says which organisation runs each zorgkantoor and how sure that is:
+`verified` (a page ties it to the region) or `likely` (only an undated overview table).
+An editor who checked a record with the zorgkantoor or insurer fills in `confirmed_by` and
+`confirmed_on`; the record then counts as verified. No phone numbers were found.
 """
 from __future__ import annotations
 
@@ -31,11 +33,13 @@ class Zorgkantoor:
     zk_code: str
     region_name: str
     concern: str  # which insurer runs it; a best guess unless verified
-    concern_confidence: str  # high / medium / low (only meaningful when not verified)
+    concern_confidence: str  # verified / likely (research), or high / medium / low (older guesses)
     phone: str
     website: str
     verified: bool
     source: str
+    confirmed_by: str = ""  # the editor who confirmed the record with a primary source
+    confirmed_on: str = ""  # and when (YYYY-MM-DD)
 
     @property
     def concern_is_uncertain(self) -> bool:
@@ -95,8 +99,11 @@ class Zorgkantoren:
                     concern_confidence=row["concern_confidence"].strip(),
                     phone=row["phone"].strip(),
                     website=row["website"].strip(),
-                    verified=row["verified"].strip().lower() in _TRUE,
+                    verified=(row["verified"].strip().lower() in _TRUE
+                              or bool((row.get("confirmed_by") or "").strip())),
                     source=row["source"].strip(),
+                    confirmed_by=(row.get("confirmed_by") or "").strip(),
+                    confirmed_on=(row.get("confirmed_on") or "").strip(),
                 )
 
     def _load_shapes(self) -> None:

@@ -186,22 +186,34 @@ def test_find_clientondersteuner_without_providers_gives_the_gemeente_route() ->
     assert "14 + het netnummer" in body and "030 760 60 55" in body
 
 
-def test_find_zorgkantoor_tilburg_says_unverified() -> None:
+def test_find_zorgkantoor_tilburg_names_the_research_with_its_confidence() -> None:
     slots, messages = run(ActionFindZorgkantoor(), tracker("x", "find_zorgkantoor", slots={"gm_code": "GM0855"}))
     assert slots == {"lookup_kind": "zorgkantoor"}
     body = texts(messages)
-    assert "Midden-Brabant" in body
-    assert "niet gecontroleerd" in body and "zorgverzekeraar" in body
+    # zorgkantoren_2026_research.csv: Midden-Brabant is run by VGZ, confidence "likely"
+    assert "Midden-Brabant" in body and "VGZ" in body
+    assert "Volgens onze gegevens" in body and "zorgverzekeraar" in body
+
+
+def test_find_zorgkantoor_verified_record_is_stated_plainly() -> None:
+    lk = get_lookup()
+    region, record = lk.zorgkantoor_for("GM0034")  # Almere: region 't Gooi, verified in the research
+    assert record.verified and "Zilveren Kruis" in record.concern
+    _, messages = run(ActionFindZorgkantoor(), tracker("x", "find_zorgkantoor", slots={"gm_code": "GM0034"}))
+    body = texts(messages)
+    assert "Zilveren Kruis" in body and "Volgens onze gegevens" not in body and "niet zeker" not in body
 
 
 def test_find_zorgkantoor_low_confidence_names_no_insurer() -> None:
+    from dataclasses import replace as changed
+
     lk = get_lookup()
-    region, record = lk.zorgkantoor_for("GM0106")  # Assen: region Drenthe, guess with low confidence
-    assert record.concern_is_uncertain
-    _, messages = run(ActionFindZorgkantoor(), tracker("x", "find_zorgkantoor", slots={"gm_code": "GM0106"}))
-    body = texts(messages)
+    region, record = lk.zorgkantoor_for("GM0106")
+    doubtful = changed(record, concern="CZ of VGZ?", concern_confidence="low", verified=False)
+    assert doubtful.concern_is_uncertain
+    body = texts(msgs.zorgkantoor(lk.gemeente("GM0106"), region, doubtful))
     assert "weten niet zeker" in body and region.name in body
-    assert record.concern not in body
+    assert doubtful.concern not in body
 
 
 def test_find_action_without_gm_code_resolves_the_message() -> None:

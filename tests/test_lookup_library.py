@@ -46,16 +46,45 @@ def test_every_gemeente_in_exactly_one_region(lk: Lookup) -> None:
         assert lk.region_for(gm.code).code == gm.zk_code
 
 
-def test_zorgkantoor_records_are_unverified_and_invent_nothing(lk: Lookup) -> None:
+def test_zorgkantoor_records_follow_the_research_and_invent_nothing(lk: Lookup) -> None:
     with open(DATA_DIR / "zorgkantoren.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 31
     for row in rows:
-        assert row["verified"] == "false"
-        assert row["phone"] == "" and row["website"] == ""
-        assert row["source"]
-    for record in lk.zorgkantoren.records.values():
-        assert record.verified is False
+        assert row["concern_confidence"] in ("verified", "likely")
+        assert row["verified"] == ("true" if row["concern_confidence"] == "verified" else "false")
+        assert row["phone"] == ""  # no zorgkantoor phone number was found
+        assert row["source"].startswith("https://")
+    verified = {code for code, r in lk.zorgkantoren.records.items() if r.verified}
+    assert verified == {"ZK04", "ZK09", "ZK21", "ZK23", "ZK29", "ZK31"}
+    # the seven regions where the research corrected the older guess
+    corrected = {"ZK01": "Zorg en Zekerheid", "ZK11": "Zilveren Kruis", "ZK12": "VGZ", "ZK13": "VGZ",
+                 "ZK14": "Zorgkantoor Midden-IJssel", "ZK24": "VGZ", "ZK30": "CZ"}
+    for code, concern in corrected.items():
+        assert lk.zorgkantoren.record(code).concern.startswith(concern), code
+
+
+def test_an_editor_confirmation_makes_a_record_verified(tmp_path) -> None:
+    import shutil
+
+    from lookup.places import Places
+    from lookup.zorgkantoor import Zorgkantoren
+
+    for path in DATA_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    table = tmp_path / "zorgkantoren.csv"
+    with open(table, encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        if row["zk_code"] == "ZK12":
+            row.update(confirmed_by="redacteur J.", confirmed_on="2026-12-05")
+    with open(table, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    record = Zorgkantoren(Places(tmp_path), tmp_path).record("ZK12")
+    assert record.verified and record.confirmed_by == "redacteur J." and record.confirmed_on == "2026-12-05"
 
 
 def test_region_polygons_agree_with_gemeente_regions(lk: Lookup) -> None:
