@@ -114,7 +114,7 @@ rules:
 TOPICS: Dict[str, Dict[str, object]] = {
     "kosten": {
         "comment": "Onderwerp: wat kost cliëntondersteuning?",
-        "source": "Rijksoverheid: cliëntondersteuning is gratis",
+        "source": "Rijksoverheid: cliëntondersteuning is gratis — https://www.rijksoverheid.nl/onderwerpen/zorg-en-ondersteuning-thuis",
         "examples": ["wat kost het", "hoeveel moet ik betalen", "is het gratis", "wat zijn de kosten",
                      "moet ik iets betalen voor een ondersteuner", "kost dat geld", "is er een eigen bijdrage",
                      "betaal ik er iets voor"],
@@ -123,7 +123,7 @@ TOPICS: Dict[str, Dict[str, object]] = {
     },
     "respijtzorg": {
         "comment": "Onderwerp: even vrij van de zorg",
-        "source": "MantelzorgNL: respijtzorg",
+        "source": "MantelzorgNL: respijtzorg — https://www.mantelzorg.nl",
         "examples": ["ik wil even vrij van de zorg", "wie neemt de zorg over als ik op vakantie ga",
                      "vervanging voor de mantelzorg", "logeeropvang voor mijn moeder", "ik heb een pauze nodig",
                      "kan iemand de zorg tijdelijk overnemen", "even rust voor mantelzorgers",
@@ -134,7 +134,7 @@ TOPICS: Dict[str, Dict[str, object]] = {
     },
     "keukentafelgesprek": {
         "comment": "Onderwerp: wat is een keukentafelgesprek?",
-        "source": "Gemeente: het keukentafelgesprek",
+        "source": "Gemeente: het keukentafelgesprek — https://www.regelhulp.nl",
         "examples": ["wat is een keukentafelgesprek", "de gemeente komt op gesprek, wat is dat",
                      "wat gebeurt er bij het gesprek met de gemeente", "keukentafelgesprek uitleg",
                      "waarom komt de gemeente bij mij thuis", "gesprek met de wmo consulent",

@@ -6,7 +6,8 @@
 Checks (rule names in brackets, used by the tests):
   [yaml]        every file can be read
   [answer]      every topic has an answer utter_faq/<topic>, and every answer has questions
-  [source]      every topic names its source (metadata: bron:)
+  [source]      every topic names its source (metadata: bron:), each part a page: an https URL,
+                a seeds/ file or a repo: file (parts separated by ';')
   [few]         a topic has enough example questions (warning)
   [duplicate]   no example question in two topics or intents
   [heldout]     no held-out test question is also a training question
@@ -62,6 +63,12 @@ def validate(root: Path = ROOT, settings: Optional[Dict[str, Any]] = None, run_r
 
 # -- topics: answer, source, number of examples -----------------------------------------
 
+def source_parts_without_page(source: str) -> List[str]:
+    """Parts of a ``bron`` that name no page: neither an https URL nor a seeds/ or repo: file."""
+    parts = [p.strip() for p in source.split(";") if p.strip()]
+    return [p for p in parts if "https://" not in p and not p.startswith(("seeds/", "repo:"))]
+
+
 def check_topics(corpus: Corpus, settings: Dict[str, Any]) -> List[Problem]:
     problems: List[Problem] = []
     topics = corpus.topics()
@@ -81,6 +88,12 @@ def check_topics(corpus: Corpus, settings: Dict[str, Any]) -> List[Problem]:
                                         f"bij het onderwerp '{slug}' staat geen bron. Zet onder de intent "
                                         "'metadata:' met 'bron: \"...\"' (waar komt het antwoord vandaan?).",
                                         "source"))
+                continue
+            for part in source_parts_without_page(str(source)):
+                problems.append(Problem(block.path, block.line,
+                                        f"de bron '{part}' van '{slug}' noemt geen pagina. Zet de titel en het "
+                                        "webadres van de pagina erbij, zo: 'Titel — https://…'. Meerdere bronnen "
+                                        "scheidt u met ';'.", "source"))
         count = sum(len(b.examples) for b in blocks)
         if count < minimum:
             problems.append(Problem(first.path, first.line,

@@ -73,7 +73,7 @@ def test_answer_without_questions(project: Path) -> None:
 
 def test_topic_without_source(project: Path) -> None:
     topic = project / "data/faq/respijtzorg.yml"
-    replace(topic, '    metadata:\n      bron: "MantelzorgNL: respijtzorg"\n', "")
+    replace(topic, '    metadata:\n      bron: "MantelzorgNL: respijtzorg — https://www.mantelzorg.nl"\n', "")
     (problem,) = errors(run(project), "source")
     assert (problem.path, problem.line) == ("data/faq/respijtzorg.yml", line_of(topic, "faq/respijtzorg"))
     assert "geen bron" in problem.message
@@ -81,8 +81,17 @@ def test_topic_without_source(project: Path) -> None:
 
 def test_empty_source(project: Path) -> None:
     topic = project / "data/faq/respijtzorg.yml"
-    replace(topic, 'bron: "MantelzorgNL: respijtzorg"', 'bron: ""')
+    replace(topic, 'bron: "MantelzorgNL: respijtzorg — https://www.mantelzorg.nl"', 'bron: ""')
     assert errors(run(project), "source")
+
+
+@pytest.mark.parametrize("source", ["MantelzorgNL: respijtzorg",
+                                    "seeds/003_x.txt ; Rijksoverheid: respijtzorg"])
+def test_source_without_a_page(project: Path, source: str) -> None:
+    topic = project / "data/faq/respijtzorg.yml"
+    replace(topic, 'bron: "MantelzorgNL: respijtzorg — https://www.mantelzorg.nl"', f'bron: "{source}"')
+    (problem,) = errors(run(project), "source")
+    assert "noemt geen pagina" in problem.message and "respijtzorg" in problem.message
 
 
 def test_example_in_two_topics(project: Path) -> None:
