@@ -8,6 +8,7 @@
 #                       (ENDPOINTS=config/endpoints.production.yml for PostgreSQL)
 #   make scale-test     only the scale-out tests (2 replicas, PostgreSQL, Redis; docs/deploy.md)
 #   make bench-safety   safety misses and false alarms per level (results/safety.md)
+#   make bronnen        every topic with its source pages, for review (docs/bronnen.md)
 PY := .venv/bin/python
 CSV ?= onderwerpen.csv
 DAYS ?= 90
@@ -17,7 +18,7 @@ export PYTHONPATH := .
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup run test scale-test bench bench-safety validate retrain rollback live-status unrecognised export-csv import-csv
+.PHONY: setup run test scale-test bench bench-safety bronnen validate retrain rollback live-status unrecognised export-csv import-csv
 
 setup:
 	bash scripts/setup.sh
@@ -65,3 +66,7 @@ purge: | $(PY)
 # misses and false alarms per safety level on the public-page test sets → results/safety.md
 bench-safety: | $(PY)
 	$(PY) -m ops.model_state && $(PY) -m bench.safety_bench $(ARGS)
+
+# the editors' review table of every topic and its source pages → docs/bronnen.md
+bronnen: | $(PY)
+	$(PY) -m editor.sources_table

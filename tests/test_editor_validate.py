@@ -239,3 +239,11 @@ def test_dutch_syllables_and_flesch_douma() -> None:
     # 8 words, 2 sentences, 8 syllables: 206.835 - 0.93*4 - 77*1
     assert m.words == 8 and m.sentences == 2 and m.syllables == 8
     assert m.flesch_douma == pytest.approx(206.835 - 0.93 * 4 - 77, abs=0.05)
+
+
+def test_sources_table_for_editors_is_current() -> None:
+    """docs/bronnen.md lists every topic with its source pages, as the content says now."""
+    from editor.sources_table import TABLE, render
+
+    assert TABLE.read_text(encoding="utf-8") == render(), "run: python -m editor.sources_table"
+    assert "| hulp_bij_bezwaar |" in TABLE.read_text(encoding="utf-8")
