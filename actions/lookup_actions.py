@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -98,6 +99,14 @@ class ActionFindZorgkantoor(_FindAction):
         return "action_find_zorgkantoor"
 
 
+_WHERE_TO_GO = re.compile(r"\?|\b(?:terecht|bij wie|wie kan|waar kan|waar moet|hulp|helpen)\b", re.I)
+
+
+def asks_where_to_go(text: str) -> bool:
+    """A message with a place that also asks where to go for help: answer with the lookup."""
+    return bool(_WHERE_TO_GO.search(text))
+
+
 def _answer_or_ask(
     dispatcher: CollectingDispatcher, tracker: Tracker, res: Resolution, default_kind: Optional[str]
 ) -> List[EventType]:
@@ -122,11 +131,14 @@ def _answer_or_ask(
     events = _slot_events(outcome.slots)
     gm_code, pc4 = outcome.slots[SLOT_GM_CODE], outcome.slots[SLOT_PC4]
     _send(dispatcher, outcome.messages)  # e.g. 'Drachten hoort bij de gemeente Smallingerland.'
+    if not kind and asks_where_to_go(tracker.latest_message.get("text") or ""):
+        kind = KIND_CLIENTONDERSTEUNER  # "Ik woon in Lelystad, bij wie kan ik terecht?"
     if kind:
         _send(dispatcher, answer(lookup, kind, gm_code, pc4))
         events.append(SlotSet(SLOT_LOOKUP_KIND, kind))
     else:
-        _send(dispatcher, msgs.location_changed(lookup.gemeente(gm_code), pc4))
+        first = tracker.get_slot(SLOT_GM_CODE) not in lookup.places.gemeenten
+        _send(dispatcher, msgs.location_changed(lookup.gemeente(gm_code), pc4, first=first))
         _send(dispatcher, msgs.what_next())
     return events
 

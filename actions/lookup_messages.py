@@ -196,8 +196,11 @@ def zorgkantoor(gemeente: Gemeente, region: Region, record: Zorgkantoor) -> List
 # --- location changes ------------------------------------------------------------------
 
 
-def location_changed(gemeente: Gemeente, pc4: Optional[str]) -> List[Message]:
+def location_changed(gemeente: Gemeente, pc4: Optional[str], first: bool = False) -> List[Message]:
+    """``first``: no woonplaats was known before, so nothing was 'aangepast'."""
     where = f"de gemeente {gemeente.name}" + (f" (postcode {pc4})" if pc4 else "")
+    if first:
+        return [_msg(f"Ik onthoud dat u in {where} woont.")]
     return [_msg(f"Ik heb uw woonplaats aangepast naar {where}.")]
 
 

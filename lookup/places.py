@@ -247,6 +247,11 @@ class Places:
 
     # --- surface forms for the NLU entity ruler -----------------------------------
 
+    def village_names(self) -> Dict[str, str]:
+        """How each village (kern) that is not a gemeente name is written -> its key, for the
+        entity ruler; resolving the key later finds the gemeente ('Monster' -> Westland)."""
+        return {name: key for key, name in self._place_names.items() if key not in self._gemeente_keys}
+
     def surface_names(self) -> Dict[str, str]:
         """Every surface form of a gemeente name (official, short, alias) -> CBS code.
 

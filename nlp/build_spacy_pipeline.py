@@ -1,19 +1,22 @@
 """Build the offline Dutch spaCy pipeline used by Rasa's SpacyNLP.
 
 ``spacy.blank("nl")`` plus tokenizer exceptions for names such as 's-Hertogenbosch and
-an entity ruler that tags gemeenten (``gemeente``) and postcodes (``postcode``).
+an entity ruler that tags gemeenten (``gemeente``) and postcodes (``postcode``). A second,
+case-sensitive ruler tags village names (kernen such as Monster, Krommenie) as ``gemeente``
+too: the woonplaats slot takes them and the lookup resolves them to their gemeente.
 Nothing is downloaded. Usage: ``python -m nlp.build_spacy_pipeline build/spacy_nl``.
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Set
 
 import spacy
 from spacy.language import Language
 
-from nlp.gazetteer import apostrophe_names, gemeente_names
+from nlp.gazetteer import apostrophe_names, gemeente_names, village_names
 
 # Two-letter Dutch words that must not be read as postcode letters ("1234 en ...").
 _NOT_POSTCODE_LETTERS = [
@@ -35,12 +38,25 @@ def postcode_patterns() -> List[Dict]:
     ]
 
 
+def _common_words() -> Set[str]:
+    """Dutch stop words and every word of the training examples: never a village here."""
+    from spacy.lang.nl.stop_words import STOP_WORDS
+
+    words: Set[str] = set(STOP_WORDS)
+    for path in sorted(Path("data").rglob("*.yml")):
+        words.update(re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8").lower()))
+    return words
+
+
 def build(output_dir: Path) -> Language:
     nlp = spacy.blank("nl")
     names = gemeente_names()
     for name in apostrophe_names(names):
         for surface in {name, name.lower(), name.replace("'", "’"), name.lower().replace("'", "’")}:
             nlp.tokenizer.add_special_case(surface, [{"ORTH": surface}])
+    villages = nlp.add_pipe("entity_ruler", name="village_ruler", config={"phrase_matcher_attr": "ORTH"})
+    villages.add_patterns([{"label": "gemeente", "pattern": name}  # type: ignore[attr-defined]
+                           for name in sorted(village_names(_common_words()))])
     ruler = nlp.add_pipe(
         "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
     )

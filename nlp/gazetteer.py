@@ -11,7 +11,7 @@ from typing import Dict, Iterable, Set
 from lookup.places import DATA_DIR, Places
 from lookup.text import strip_accents
 
-__all__ = ["DATA_DIR", "apostrophe_names", "gemeente_names", "strip_accents"]
+__all__ = ["DATA_DIR", "apostrophe_names", "gemeente_names", "strip_accents", "village_names"]
 
 
 def gemeente_names(data_dir: Path = DATA_DIR) -> Dict[str, str]:
@@ -22,3 +22,15 @@ def gemeente_names(data_dir: Path = DATA_DIR) -> Dict[str, str]:
 def apostrophe_names(names: Iterable[str]) -> Set[str]:
     """Names starting with 's- that the tokenizer must keep whole."""
     return {n for n in names if n.startswith(("'s-", "’s-", "'s ", "s-"))}
+
+
+def village_names(common_words: Iterable[str], data_dir: Path = DATA_DIR) -> Set[str]:
+    """Village names (kernen) as written, for a case-sensitive pattern: 'Monster', 'Ouddorp'.
+
+    Left out: names shorter than 4 letters and names that are also ordinary words in
+    ``common_words`` (e.g. from the training examples), so a sentence-initial word is not
+    taken for a place.
+    """
+    common = {w.lower() for w in common_words}
+    return {name for name in Places(data_dir).village_names()
+            if len(name) >= 4 and name.lower() not in common and strip_accents(name.lower()) not in common}

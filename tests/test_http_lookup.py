@@ -36,6 +36,23 @@ def test_zorgkantoor_for_tilburg_is_midden_brabant(stack) -> None:
     assert "Midden-Brabant" in reply, reply
 
 
+@pytest.mark.parametrize("question, gemeente", [
+    ("Welk zorgkantoor hoort bij Monster?", "Westland"),
+    ("ik zoek een clientondersteuner in Krommenie", "Zaanstad"),
+    ("Helpen jullie ook mensen in Ouddorp met een cliëntondersteuner?", "Goeree-Overflakkee"),
+])
+def test_a_village_in_a_sentence_is_found_and_used(stack, question: str, gemeente: str) -> None:
+    reply = _text(stack.send(_sender("kern"), question))
+    assert f"hoort bij de gemeente {gemeente}" in reply, reply
+    assert "In welke gemeente woont u?" not in reply
+
+
+def test_a_place_with_a_where_to_go_question_is_answered_in_the_same_turn(stack) -> None:
+    reply = _text(stack.send(_sender("waar"), "Ik woon in Groningen, bij wie kan ik terecht met mijn hulpvraag?"))
+    assert any(p.name in reply for p in get_lookup().registry.serving("GM0014")), reply
+    assert "aangepast" not in reply
+
+
 def test_border_postcode_offers_the_gemeenten_as_buttons(stack) -> None:
     sender = _sender("grens")
     messages = stack.send(sender, "Ik zoek een cliëntondersteuner")

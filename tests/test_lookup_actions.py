@@ -246,8 +246,26 @@ def test_change_location_without_earlier_question_asks_what_next() -> None:
     slots, messages = run(ActionChangeLocation(), tracker("3511", "inform_location", [("postcode", "3511")],
                                                           set_now=[("woonplaats", "3511")]))
     assert slots == {"woonplaats": "3511", "gm_code": "GM0344", "pc4": "3511"}
-    assert "aangepast" in messages[0]["text"]
+    # the first woonplaats of a conversation is remembered, not 'aangepast'
+    assert "Ik onthoud dat u in de gemeente Utrecht (postcode 3511) woont." == messages[0]["text"]
     assert [b["payload"] for b in messages[-1]["buttons"]] == ["/find_clientondersteuner", "/find_zorgkantoor"]
+
+
+def test_change_location_of_a_known_woonplaats_says_aangepast() -> None:
+    t = tracker("ik woon nu in Breda", "inform_location", [("gemeente", "Breda")],
+                slots={"gm_code": "GM0855", "woonplaats": "Tilburg"}, set_now=[("woonplaats", "Breda")])
+    _, messages = run(ActionChangeLocation(), t)
+    assert "aangepast naar de gemeente Breda" in texts(messages)
+
+
+def test_a_place_with_a_where_to_go_question_gets_the_lookup_at_once() -> None:
+    t = tracker("Ik woon in Groningen, bij wie kan ik terecht met mijn hulpvraag?", "inform_location",
+                [("gemeente", "Groningen")], set_now=[("woonplaats", "Groningen")])
+    slots, messages = run(ActionChangeLocation(), t)
+    body = texts(messages)
+    assert slots["gm_code"] == "GM0014" and slots["lookup_kind"] == "clientondersteuner"
+    assert any(p.name in body for p in get_lookup().registry.serving("GM0014"))
+    assert "aangepast" not in body
 
 
 def test_change_location_to_an_unknown_place_keeps_the_old_one() -> None:

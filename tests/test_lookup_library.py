@@ -372,3 +372,12 @@ def test_missing_registry_file_gives_an_empty_registry(tmp_path: Path) -> None:
     lk = Lookup.load(registry_path=tmp_path / "missing.csv")
     assert len(lk.registry) == 0
     assert lk.resolve("Tilburg").gm_code == "GM0855"
+
+
+def test_village_names_for_the_entity_ruler_leave_out_ordinary_words() -> None:
+    from nlp.gazetteer import village_names
+
+    names = village_names({"hulp", "zorg", "best"})
+    assert {"Monster", "Krommenie", "Ouddorp", "Vlagtwedde"} <= names
+    assert "Zwolle" not in names  # gemeenten have their own patterns
+    assert not any(len(n) < 4 for n in names)
