@@ -83,7 +83,8 @@ def build_classifier(config: Dict[str, Any]) -> Any:
         ("words", TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
                                   sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
     ])
-    classifier = LogisticRegression(C=config["C"], max_iter=5000, random_state=config["random_seed"])
+    classifier = LogisticRegression(C=config["C"], max_iter=5000, random_state=config["random_seed"],
+                                    class_weight=config.get("class_weight"))
     return make_pipeline(features, classifier)
 
 

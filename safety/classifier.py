@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlp.topic_classifier import load_pipeline, normalise, save_pipeline
+from nlp.topic_classifier import build_classifier, load_pipeline, normalise, save_pipeline
 from safety.levels import CHECK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
 from safety.terms import phrase_level
 
@@ -66,20 +66,8 @@ def none_pairs(labelled: Iterable[Tuple[Optional[str], Optional[str]]],
 
 
 def build_model(config: Dict[str, Any]) -> Any:
-    """TF-IDF over character and word n-grams, then a class-balanced logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, make_pipeline
-
-    features = FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
-                                  sublinear_tf=True)),
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
-                                  sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
-    ])
-    classifier = LogisticRegression(C=config["C"], max_iter=5000, class_weight=config["class_weight"],
-                                    random_state=config["random_seed"])
-    return make_pipeline(features, classifier)
+    """The topic classifier's model shape; the safety config asks for balanced class weights."""
+    return build_classifier(config)
 
 
 def decide(probabilities: Dict[str, float], floor: Level, config: Dict[str, Any]) -> Tuple[Level, str]:
