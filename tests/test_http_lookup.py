@@ -53,6 +53,16 @@ def test_a_place_with_a_where_to_go_question_is_answered_in_the_same_turn(stack)
     assert "aangepast" not in reply
 
 
+@pytest.mark.parametrize("question", ["wat is dat eigenlijk, een zorgkantoor?",
+                                      "hoort het zorgkantoor bij mijn verzekering?"])
+def test_what_is_a_zorgkantoor_is_explained_first_with_the_lookup_as_next_step(stack, question: str) -> None:
+    reply = stack.send(_sender("wat-is"), question)
+    text = _text(reply)
+    assert "Wet langdurige zorg" in text and "andere verzekeraar" in text, text
+    assert "In welke gemeente woont u?" not in text
+    assert "/find_zorgkantoor" in [b["payload"] for m in reply for b in m.get("buttons") or []]
+
+
 def test_border_postcode_offers_the_gemeenten_as_buttons(stack) -> None:
     sender = _sender("grens")
     messages = stack.send(sender, "Ik zoek een cliëntondersteuner")
