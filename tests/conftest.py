@@ -84,6 +84,17 @@ def second_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
         yield running
 
 
+@pytest.fixture
+def action_server_down(second_stack: Stack) -> Iterator[Stack]:
+    """The second stack with its action server stopped; started again afterwards."""
+    second_stack.stop_action_server()
+    try:
+        yield second_stack
+    finally:
+        if second_stack.action_proc is None:
+            second_stack.start_action_server()
+
+
 def _stack_env() -> dict:
     """Extra environment for the stack under test (channel secrets are test values)."""
     env = {key: value for key, value in os.environ.items() if key.startswith("TEST_STACK_")}

@@ -11,7 +11,7 @@ conversation, the Rasa server restarts.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -37,17 +37,6 @@ def _bot_events(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 def _groningen_providers() -> List[str]:
     return [p.name for p in get_lookup().registry.serving("GM0014")]
-
-
-@pytest.fixture
-def action_server_down(second_stack: Stack) -> Iterator[Stack]:
-    """The second stack with its action server stopped; started again afterwards."""
-    second_stack.stop_action_server()
-    try:
-        yield second_stack
-    finally:
-        if second_stack.action_proc is None:
-            second_stack.start_action_server()
 
 
 def test_action_server_down_gets_a_dutch_apology_then_recovers(action_server_down: Stack) -> None:

@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 import uuid
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -134,16 +134,6 @@ def test_harmless_messages_never_get_a_danger_answer(stack: Stack) -> None:
 
 
 # --- action server stopped or hanging (the second stack; restored afterwards) ---------------
-
-@pytest.fixture
-def action_server_down(second_stack: Stack) -> Iterator[Stack]:
-    second_stack.stop_action_server()
-    try:
-        yield second_stack
-    finally:
-        if second_stack.action_proc is None:
-            second_stack.start_action_server()
-
 
 def test_levels_with_the_action_server_stopped(action_server_down: Stack) -> None:
     stack = action_server_down
