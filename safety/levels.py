@@ -5,7 +5,7 @@ Ordered by urgency, so ``max()`` of two levels is the more urgent one.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Dict, Optional
+from typing import Dict
 
 
 class Level(IntEnum):
@@ -25,7 +25,6 @@ INTENT_OF: Dict[Level, str] = {Level.EXHAUSTED: "safety_exhausted",
                                Level.ACUTE: "safety_acute"}
 # Asked when the detector is unsure between danger and nothing: one gentle question.
 CHECK_INTENT = "safety_check"
-LEVEL_OF_INTENT: Dict[str, Level] = {intent: level for level, intent in INTENT_OF.items()}
 SAFETY_INTENTS = frozenset([*INTENT_OF.values(), CHECK_INTENT])
 
 RESPONSE_OF_INTENT: Dict[str, str] = {intent: f"utter_{intent}" for intent in SAFETY_INTENTS}
@@ -33,7 +32,3 @@ ACUTE_RESPONSE = RESPONSE_OF_INTENT[INTENT_OF[Level.ACUTE]]
 CHECK_RESPONSE = RESPONSE_OF_INTENT[CHECK_INTENT]
 CHECK_DECLINED_RESPONSE = "utter_safety_check_no"
 SAFETY_RESPONSES = frozenset([*RESPONSE_OF_INTENT.values(), CHECK_DECLINED_RESPONSE])
-
-
-def level_of_intent(intent: Optional[str]) -> Level:
-    return LEVEL_OF_INTENT.get(intent or "", Level.NONE)
