@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import tempfile
 import time
@@ -27,7 +28,11 @@ from typing import Any, Dict, List, Optional, Tuple
 from bench.common import BENCH_MODELS, RESULTS, stamp
 from bench.nlu_bench import rasa_model_scores, tfidf_lr_baselines
 from bench.serving_bench import SCRIPTS, measure
-from ops.model_state import ROOT, ensure_spacy_pipeline, rasa_bin, rasa_env
+from ops.model_state import ROOT, TRAINING_RECORD, ensure_spacy_pipeline, rasa_bin, rasa_env
+
+# figures that ordinary runs keep in ignored places; only `make bench` puts them in results/
+RUN_FIGURES = [(TRAINING_RECORD, "training.json"),
+               (ROOT / "tests" / "artifacts" / "nlu_heldout.json", "nlu_heldout.json")]
 
 CONFIGS: List[Tuple[str, str]] = [
     ("ours", "config.yml"),
@@ -146,6 +151,13 @@ def _yes(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
+def copy_run_figures() -> None:
+    """The last training time and held-out scores (from the training and the test command)."""
+    for source, name in RUN_FIGURES:
+        if source.exists():
+            shutil.copyfile(source, RESULTS / name)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reuse", action="store_true", help="reuse trained reference models in models/bench/")
@@ -157,6 +169,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     (RESULTS / "benchmarks.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     text = markdown(result)
     (RESULTS / "benchmarks.md").write_text(text, encoding="utf-8")
+    copy_run_figures()
     print(text)
 
 

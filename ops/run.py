@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 from typing import Mapping
 
-from editor.publish import STATE_FILE, live_model_path
-from ops.model_state import ROOT, current_model, train_if_needed
+from ops.model_state import ROOT, STATE_FILE, current_model, live_model_path, train_if_needed
 from ops.stack import Stack, write_endpoints
 
 ENV_FILE = ROOT / ".env.local"
