@@ -70,10 +70,11 @@ class EvalResult:
                 f"({self.n} vragen, {len(self.errors)} fout)")
 
 
-def label_of(parsed: Dict[str, Any]) -> Tuple[str, float]:
-    """(label, confidence) of a parse result: 'faq/<topic>' for FAQ questions."""
+def label_of(parsed: Dict[str, Any], unknown: str = "geen") -> Tuple[str, float]:
+    """(label, confidence) of a parse result: 'faq/<topic>' for FAQ questions; ``unknown``
+    when the parse names no intent."""
     intent = parsed.get("intent") or {}
-    name = intent.get("name") or "geen"
+    name = intent.get("name") or unknown
     confidence = float(intent.get("confidence") or 0.0)
     if name == "faq":
         selectors = parsed.get("response_selector") or {}

@@ -22,8 +22,9 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from editor.evaluate import label_of
 from editor.redact import redact
 from editor.settings import ROOT, load_settings
 
@@ -71,25 +72,14 @@ def database_url(db: Optional[str] = None, url: Optional[str] = None,
     return f"sqlite:///{(ROOT / 'rasa_tracker.db').resolve()}"
 
 
-def _guess(parse: Dict[str, Any]) -> tuple:
+def _guess(parse: Dict[str, Any]) -> Tuple[str, float]:
     """(label the model leaned to, its confidence); for nlu_fallback the runner-up."""
-    intent = parse.get("intent") or {}
-    name = intent.get("name") or ""
-    confidence = float(intent.get("confidence") or 0.0)
-    if name == FALLBACK:
+    if (parse.get("intent") or {}).get("name") == FALLBACK:
         for ranked in parse.get("intent_ranking") or []:
             if ranked.get("name") and ranked.get("name") != FALLBACK:
-                name, confidence = ranked["name"], float(ranked.get("confidence") or 0.0)
+                parse = {**parse, "intent": ranked}
                 break
-    if name == "faq":
-        selectors = parse.get("response_selector") or {}
-        selector = selectors.get("faq") or selectors.get("default") or {}
-        response = selector.get("response") or {}
-        key = response.get("intent_response_key")
-        if key:
-            name = key if key.startswith("faq/") else f"faq/{key}"
-            confidence = min(confidence, float(response.get("confidence") or confidence))
-    return name, confidence
+    return label_of(parse, unknown="")
 
 
 def normalise(text: str) -> str:
