@@ -23,7 +23,7 @@ from bench.common import RESULTS, stamp
 from bench.nlu_bench import HELDOUT
 from editor.evaluate import label_of, load_agent, parse_texts, proxy_classifier, training_examples
 from editor.settings import ROOT
-from editor.validate import load_heldout_examples
+from editor.content import load_heldout_examples
 from ops.model_state import current_model
 
 RESAMPLES = 2000

@@ -28,8 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from editor.content import FAQ_PREFIX, Example, load_corpus
+from editor.content import FAQ_PREFIX, Example, load_corpus, load_heldout_examples
 from editor.settings import ROOT
+from editor.topic_file import double_quoted
 
 PathLike = Union[str, Path]
 
@@ -186,8 +187,6 @@ def evaluate_examples(model_path: PathLike, examples: Sequence[Example], kind: s
 
 def evaluate_model(model_path: PathLike, heldout_dir: PathLike = "tests/nlu/heldout") -> EvalResult:
     """Scores of the model on the held-out questions (one file per topic, never trained on)."""
-    from editor.validate import load_heldout_examples
-
     folder = Path(heldout_dir)
     if not folder.is_absolute():
         folder = ROOT / folder
@@ -280,8 +279,6 @@ def _cross_validate_rasa(root: Path, examples: List[Example], folds: int, seed: 
     """Real k-fold: train the NLU pipeline on k-1 folds, test on the remaining one."""
     from rasa.model_training import train_nlu
 
-    from editor.content import load_corpus
-
     started = time.monotonic()
     corpus = load_corpus(root)
     responses = [r for r in corpus.responses if r.name.startswith("utter_faq/")]
@@ -312,8 +309,6 @@ def _cross_validate_rasa(root: Path, examples: List[Example], folds: int, seed: 
 
 
 def _nlu_yaml(examples: Iterable[Example], root: Path, responses: List[Any]) -> str:
-    from editor.content import _dq
-
     by_intent: Dict[str, List[str]] = {}
     for e in examples:
         by_intent.setdefault(e.intent, []).append(e.text)
@@ -325,7 +320,7 @@ def _nlu_yaml(examples: Iterable[Example], root: Path, responses: List[Any]) -> 
     if kept:
         out.append("responses:")
         for r in kept:
-            out += [f"  {r.name}:", f"    - text: {_dq(r.text)}"]
+            out += [f"  {r.name}:", f"    - text: {double_quoted(r.text)}"]
     return "\n".join(out) + "\n"
 
 
