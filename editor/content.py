@@ -7,6 +7,7 @@ of one FAQ topic file (``TopicFile``) lives in editor/topic_file.py and is re-ex
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -56,6 +57,12 @@ class Example:
     intent: str
     path: str
     line: int
+
+
+def example_key(text: str) -> str:
+    """An example question as compared: case-insensitive, extra spaces and end punctuation ignored
+    (for duplicate and held-out checks, and to recognise a user message that is an example)."""
+    return re.sub(r"\s+", " ", text.casefold()).strip().rstrip("?!. ").strip()
 
 
 @dataclass

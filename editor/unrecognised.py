@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from editor.content import example_key
 from editor.evaluate import label_of
 from editor.redact import redact
 from editor.settings import ROOT, load_settings
@@ -82,10 +83,6 @@ def _guess(parse: Dict[str, Any]) -> Tuple[str, float]:
     return label_of(parse, unknown="")
 
 
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.casefold()).strip().rstrip("?!. ").strip()
-
-
 def collect(database: str, days: Optional[float] = 30, threshold: float = 0.6,
             known: Iterable[str] = ()) -> List[Unrecognised]:
     """Fallback and low-confidence user messages, redacted and grouped, most frequent first."""
@@ -95,7 +92,7 @@ def collect(database: str, days: Optional[float] = 30, threshold: float = 0.6,
     since = time.time() - days * 86400 if days else 0.0
     query = sa.text("SELECT sender_id, timestamp, intent_name, data FROM events "
                     "WHERE type_name = 'user' AND timestamp >= :since ORDER BY timestamp")
-    known_set = {normalise(k) for k in known}
+    known_set = {example_key(k) for k in known}
     groups: Dict[str, Unrecognised] = {}
     forms: Dict[str, Counter] = defaultdict(Counter)
     try:
@@ -118,7 +115,7 @@ def collect(database: str, days: Optional[float] = 30, threshold: float = 0.6,
         if not is_fallback and confidence >= threshold:
             continue
         clean = re.sub(r"\s+", " ", redact(text)).strip()
-        key = normalise(clean)
+        key = example_key(clean)
         if not key or key in known_set:
             continue
         item = groups.setdefault(key, Unrecognised(text=clean, guess=guess, confidence=confidence))

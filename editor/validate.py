@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from editor.content import (FAQ_DIR, FAQ_PREFIX, RESPONSE_PREFIX, SLUG, TITLES_FILE, Corpus, Example,
-                            Problem, load_corpus, load_heldout_examples, load_titles, relative_to_root,
+                            Problem, example_key, load_corpus, load_heldout_examples, load_titles, relative_to_root,
                             title_lines)
 from editor.rasa_output import check_rasa
 from editor.readability import measure
@@ -40,11 +40,6 @@ __all__ = ["check_rasa", "check_registry", "load_heldout_examples", "validate", 
 
 MAX_TITLE = 20
 _PAYLOAD = re.compile(r"^/([^{}\s]+)(\{.*\})?\s*$", re.DOTALL)
-
-
-def normalise(text: str) -> str:
-    """Compare examples case-insensitively, ignoring extra spaces and end punctuation."""
-    return re.sub(r"\s+", " ", text.casefold()).strip().rstrip("?!. ").strip()
 
 
 def validate(root: Path = ROOT, settings: Optional[Dict[str, Any]] = None, run_rasa: bool = True,
@@ -136,7 +131,7 @@ def check_duplicates(corpus: Corpus) -> List[Problem]:
     problems: List[Problem] = []
     seen: Dict[str, Example] = {}
     for example in _all_examples(corpus):
-        key = normalise(example.text)
+        key = example_key(example.text)
         if not key:
             problems.append(Problem(example.path, example.line,
                                     "lege voorbeeldvraag; haal deze regel weg.", "duplicate", "warning"))
@@ -158,9 +153,9 @@ def check_duplicates(corpus: Corpus) -> List[Problem]:
 
 def check_heldout(corpus: Corpus, heldout_dir: Path) -> List[Problem]:
     heldout, problems = load_heldout_examples(heldout_dir, corpus.root)
-    training = {normalise(e.text): e for e in _all_examples(corpus)}
+    training = {example_key(e.text): e for e in _all_examples(corpus)}
     for example in heldout:
-        hit = training.get(normalise(example.text))
+        hit = training.get(example_key(example.text))
         if hit is not None:
             problems.append(Problem(hit.path, hit.line,
                                     f"de voorbeeldvraag '{hit.text}' is ook een testvraag "

@@ -22,7 +22,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from lookup.geo import haversine_km
 from lookup.places import Places
-from lookup.text import normalize, parse_postcode
+from lookup.text import place_key, parse_postcode
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def _bool(value: str) -> Optional[bool]:
 
 
 def _kind(value: str) -> Optional[str]:
-    key = normalize(value)
+    key = place_key(value)
     if key in _KIND_SYNONYMS:
         return _KIND_SYNONYMS[key]
     return _KIND_SYNONYMS.get(key.replace(" ", ""))
@@ -192,7 +192,7 @@ def parse_registry_text(text: str, places: Places, file: str = "aanbieders.csv")
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
-                header = [normalize(c).replace(" ", "") for c in record]
+                header = [place_key(c).replace(" ", "") for c in record]
                 columns = {name: i for i, name in enumerate(header) if name}
                 missing = [c for c in REQUIRED_COLUMNS if c not in columns]
                 if missing:
@@ -214,7 +214,7 @@ def parse_registry_text(text: str, places: Places, file: str = "aanbieders.csv")
             result.issues.extend(row_issues)
             if provider is None:
                 continue
-            key = (normalize(provider.name), provider.pc4)
+            key = (place_key(provider.name), provider.pc4)
             if key in seen:
                 result.issues.append(Issue(
                     file, start, "dubbele_regel", "naam",

@@ -64,7 +64,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def normalize(text: str) -> str:
+def place_key(text: str) -> str:
     """Comparable key: no accents, lower case, no apostrophes, words split by one space.
 
     "'s-Hertogenbosch" -> 's hertogenbosch', 'Bergen (NH.)' -> 'bergen nh',
@@ -105,7 +105,7 @@ def place_keys(place: str) -> Set[str]:
     'Hengelo (Gld)' -> {'hengelo gld', 'hengelo'}.
     """
     cleaned = re.sub(r"\s+gem\.?\s+.*$", "", place)
-    key = normalize(cleaned)
+    key = place_key(cleaned)
     keys = {key, without_province_marker(key)}
     for k in list(keys):
         if k.startswith("st "):
@@ -184,8 +184,8 @@ def split_words(text: str) -> List[Word]:
     for chunk in text.split():
         letters = chunk.lstrip("'’‘(\"")
         capital = bool(letters) and letters[0].isupper()
-        for key in normalize(chunk).split():
+        for key in place_key(chunk).split():
             if key == "den" and words and words[-1].key == "aan":
-                key = "de"  # same spelling as normalize(): 'aan den' -> 'aan de'
+                key = "de"  # same spelling as place_key(): 'aan den' -> 'aan de'
             words.append(Word(key=key, capital=capital))
     return words

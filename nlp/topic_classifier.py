@@ -56,7 +56,7 @@ PLACEHOLDERS = {"postcode": " postcodeplek ", "gemeente": " gemeenteplek "}
 RANKING_LENGTH = 10
 
 
-def normalise(text: str, entities: Sequence[Tuple[int, int, str]] = ()) -> str:
+def classifier_text(text: str, entities: Sequence[Tuple[int, int, str]] = ()) -> str:
     """Lower-case, accent-free text with places replaced by placeholder words."""
     for start, end, label in sorted(entities, reverse=True):
         text = text[:start] + PLACEHOLDERS.get(label, " ") + text[end:]
@@ -126,7 +126,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
             text, intent = message.get(TEXT), message.get(INTENT)
             if not text or not intent:
                 continue
-            texts.append(normalise(text, _entity_spans(message)))
+            texts.append(classifier_text(text, _entity_spans(message)))
             labels.append(message.get(INTENT_RESPONSE_KEY) or intent)
         if len(set(labels)) < 2:
             logger.debug("TopicClassifier: fewer than two labels, nothing to train")
@@ -146,7 +146,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None:
             return messages
-        texts = [normalise(m.get(TEXT) or "", _entity_spans(m)) for m in messages]
+        texts = [classifier_text(m.get(TEXT) or "", _entity_spans(m)) for m in messages]
         probabilities = self._predict_proba(texts)
         labels = list(self.model.classes_)
         for message, row in zip(messages, probabilities):

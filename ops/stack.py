@@ -181,10 +181,5 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
         proc.wait(timeout=10)
 
 
-def bot_texts(messages: List[Dict[str, Any]]) -> str:
-    """All text of the bot's reply, joined, for assertions."""
-    return "\n".join(m.get("text", "") for m in messages if m.get("text"))
-
-
 if __name__ == "__main__":
     print(json.dumps({"free_port": free_port()}))

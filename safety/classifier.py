@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlp.topic_classifier import build_classifier, load_pipeline, normalise, save_pipeline
+from nlp.topic_classifier import build_classifier, load_pipeline, classifier_text, save_pipeline
 from safety.levels import CHECK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
 from safety.terms import phrase_level
 
@@ -153,7 +153,7 @@ class SafetyClassifier(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         pairs = self.training_pairs(training_data)
         self.model = build_model(self.config)
-        self.model.fit([normalise(text) for text, _ in pairs], [label for _, label in pairs])
+        self.model.fit([classifier_text(text) for text, _ in pairs], [label for _, label in pairs])
         with self._model_storage.write_to(self._resource) as directory:
             save_pipeline(self.model, directory)
         return self._resource
@@ -166,7 +166,7 @@ class SafetyClassifier(GraphComponent):
     def probabilities(self, texts: Sequence[str]) -> List[Dict[str, float]]:
         if self.model is None:
             return [{"none": 1.0} for _ in texts]
-        rows = self.model.predict_proba([normalise(text) for text in texts])
+        rows = self.model.predict_proba([classifier_text(text) for text in texts])
         labels = [str(label) for label in self.model.classes_]
         return [{label: float(p) for label, p in zip(labels, row)} for row in np.asarray(rows)]
 

@@ -12,7 +12,7 @@ import yaml
 from editor.content import TopicFile, load_titles
 from editor.settings import ROOT
 from editor.spreadsheet import SpreadsheetError, export_csv, import_csv, main
-from editor.testing import make_project
+from tests.editor_project import make_project
 from editor.validate import validate
 
 TRICKY = '''version: "3.1"

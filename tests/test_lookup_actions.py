@@ -112,7 +112,7 @@ def test_border_postcode_asks_with_buttons_then_keeps_the_postcode() -> None:
 
 
 def test_button_payload_is_valid_json() -> None:
-    payload = msgs.location_payload("'s-Gravenhage")
+    payload = msgs.choose_gemeente_payload("'s-Gravenhage")
     assert json.loads(payload[len("/inform_location"):]) == {"gemeente": "'s-Gravenhage"}
 
 

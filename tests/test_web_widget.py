@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from ops.model_state import ROOT, rasa_env
-from ops.stack import bot_texts
+from tests.conversation import bot_texts
 from tests.conftest import WEB_PORT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
