@@ -121,7 +121,8 @@ def markdown(r: Dict[str, Any]) -> str:
               _yes(ours["load_seconds"] <= GOALS["load_s"])]),
         _row(["peak RSS Rasa server", f"≤ {GOALS['rasa_rss_mb']} MB", f"{ours['rasa_peak_rss_mb']} MB",
               _yes((ours["rasa_peak_rss_mb"] or 1e9) <= GOALS["rasa_rss_mb"])]),
-        _row(["full training", f"≤ {GOALS['train_s']} s", f"{train_s} s", _yes(train_s is not None and train_s <= GOALS["train_s"])]),
+        _row(["full training", f"≤ {GOALS['train_s']} s", f"{train_s} s",
+              _yes(train_s is not None and train_s <= GOALS["train_s"])]),
         "", "## Held-out NLU (tests/nlu/heldout, never trained on; FAQ on the full faq/<topic> label)", "",
         _row(["model", "macro-F1", "accuracy", "n"]), _row(["---"] * 4),
     ]
@@ -142,7 +143,8 @@ def markdown(r: Dict[str, Any]) -> str:
         lines.append(_row([f"{LABELS[key]} — {v['config']}", v["seconds"] if v["seconds"] is not None else "reused"]))
     lines += ["", "Shapes: *sequential* = one conversation at a time, 25 scripted conversations in a row; "
               "*saturated* = 20 conversations sending without pause for the stated seconds; *realistic* = 50 residents "
-              "pausing 1–5 s (seeded) before each message, arrivals spread over 5 s. Scripts: see results/benchmarks.json.",
+              "pausing 1–5 s (seeded) before each message, arrivals spread over 5 s. "
+              "Scripts: see results/benchmarks.json.",
               ""]
     return "\n".join(lines)
 

@@ -350,9 +350,9 @@ def save_titles(titles: Dict[str, str], root: Path = ROOT) -> bool:
     """Update the faq titles in actions/topic_titles.yml, keeping its comments. True if changed."""
     path = root / TITLES_FILE
     rt = YAML(typ="rt")
-    rt.width = 4096
+    rt.width = 4096  # type: ignore[assignment]  # ruamel declares these attributes as None
     rt.indent(mapping=2, sequence=4, offset=2)
-    rt.preserve_quotes = True
+    rt.preserve_quotes = True  # type: ignore[assignment]
     doc = rt.load(path.read_text(encoding="utf-8")) if path.exists() else None
     if doc is None:
         from ruamel.yaml.comments import CommentedMap

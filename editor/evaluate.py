@@ -265,7 +265,7 @@ def _cross_validate_proxy(examples: List[Example], folds: int, seed: int) -> Eva
         for i, label in zip(test_idx, model.predict([texts[i] for i in test_idx])):
             predicted[i] = str(label)
     y_pred = [p or "geen" for p in predicted]
-    errors = [{"text": e.text, "expected": e.intent, "predicted": p, "confidence": None,
+    errors: List[Dict[str, Any]] = [{"text": e.text, "expected": e.intent, "predicted": p, "confidence": None,
                "path": e.path, "line": e.line, "ranking": []}
               for e, p in zip(examples, y_pred) if p != e.intent]
     s = scores(labels, y_pred)

@@ -50,7 +50,7 @@ def check_rasa(root: Path) -> List[Problem]:
                 seen.add(key)
                 problems.append(problem)
     if proc.returncode and not any(p.severity == "error" for p in problems):
-        tail = [l for l in output.splitlines() if l.strip()][-3:]
+        tail = [line for line in output.splitlines() if line.strip()][-3:]
         problems.append(Problem("data", 1, "'rasa data validate' keurt de trainingsdata af: "
                                 + " / ".join(t.strip() for t in tail), "rasa"))
     return problems
@@ -132,7 +132,7 @@ def _translate(message: str, root: Path, severity: str) -> Problem:
         if match:
             name = match.group(1)
             path, line = "data", 1
-            if file:
+            if file and needle:
                 path = file
                 line = _find_line(root / file, needle.format(name))
             return Problem(path, line, "Rasa meldt: " + dutch.format(name), "rasa", severity)

@@ -375,7 +375,8 @@ def summary(problems: List[Problem]) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description="Controleer de inhoud (vragen, antwoorden, bronnen, B1, verwijzingen).")
+    parser = argparse.ArgumentParser(
+        description="Controleer de inhoud (vragen, antwoorden, bronnen, B1, verwijzingen).")
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--no-rasa", action="store_true", help="sla 'rasa data validate' over")
     parser.add_argument("--no-registry", action="store_true", help="sla de controle van het register over")

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from lookup.geo import GridIndex
 from lookup.text import name_variants, place_key, place_keys, without_province_marker
@@ -187,11 +187,11 @@ class Places:
         weights = self._place_weights.get(key)
         prefixed = self._prefix_gemeenten.get(key, ())
         if weights or prefixed:
-            codes = list(prefixed)
+            candidates = list(prefixed)
             for code in self._place_candidates(weights) if weights else ():
-                if code not in codes:
-                    codes.append(code)
-            return NameHit(key=key, gm_codes=tuple(codes), kind="place")
+                if code not in candidates:
+                    candidates.append(code)
+            return NameHit(key=key, gm_codes=tuple(candidates), kind="place")
         return None
 
     @staticmethod

@@ -287,7 +287,8 @@ def _parse_row(
         err("postcode_ontbreekt", "postcode", "de postcode ontbreekt (bijvoorbeeld 3511 AB).")
     elif token is None or not token.valid_format:
         err("ongeldige_postcode", "postcode",
-            f"postcode '{postcode_text}' is geen geldige postcode. Schrijf 4 cijfers en 2 letters, bijvoorbeeld 3511 AB.")
+            f"postcode '{postcode_text}' is geen geldige postcode. Schrijf 4 cijfers en 2 letters, "
+            "bijvoorbeeld 3511 AB.")
     else:
         pc = places.postcode(token.digits)
         if pc is None:
@@ -344,7 +345,8 @@ def parse_registry(path: Path, places: Places) -> RegistryParse:
         raw = path.read_bytes()
     except OSError as exc:
         result = RegistryParse()
-        result.issues.append(Issue(file, 0, "bestand_onleesbaar", "", f"het bestand is niet te lezen ({exc.strerror})."))
+        result.issues.append(Issue(file, 0, "bestand_onleesbaar", "",
+                                   f"het bestand is niet te lezen ({exc.strerror})."))
         return result
     issues: List[Issue] = []
     result = parse_registry_text(_decode(raw, file, issues), places, file=file)

@@ -48,7 +48,7 @@ def build(output_dir: Path) -> Language:
     names = gemeente_names()
     for name in apostrophe_names(names):
         for surface in {name, name.lower(), name.replace("'", "’"), name.lower().replace("'", "’")}:
-            nlp.tokenizer.add_special_case(surface, [{"ORTH": surface}])
+            nlp.tokenizer.add_special_case(surface, [{"ORTH": surface}])  # type: ignore[union-attr]
     villages = nlp.add_pipe("entity_ruler", name="village_ruler", config={"phrase_matcher_attr": "ORTH"})
     villages.add_patterns([{"label": "gemeente", "pattern": name}  # type: ignore[attr-defined]
                            for name in sorted(village_names(_common_words()))])
@@ -70,5 +70,5 @@ def build(output_dir: Path) -> Language:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "build/spacy_nl")
-    pipeline = build(target)
-    print(f"spaCy pipeline written to {target} ({len(pipeline.get_pipe('entity_ruler'))} patterns)")
+    ruler = build(target).get_pipe("entity_ruler")
+    print(f"spaCy pipeline written to {target} ({len(ruler)} patterns)")  # type: ignore[arg-type]

@@ -84,10 +84,11 @@ def main() -> int:
         [sys.executable, "-m", "web.serve", "--port", str(web_port), "--rasa-url", f"http://localhost:{rasa_port}"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+    rest_example = '{"sender": "u1", "message": "hallo"}'
     print(f"""
 De assistent draait.
   Demo-webpagina (chat):   http://localhost:{web_port}/
-  REST:                    POST http://localhost:{rasa_port}/webhooks/rest/webhook  {{"sender": "u1", "message": "hallo"}}
+  REST:                    POST http://localhost:{rasa_port}/webhooks/rest/webhook  {rest_example}
   HTTP API (met token):    http://localhost:{rasa_port}/status?token=<RASA_TOKEN uit .env.local>
   Actieserver:             http://localhost:{action_port}/health
   Logbestanden:            {workdir}
@@ -104,7 +105,8 @@ Stoppen: Ctrl-C
     signal.signal(signal.SIGINT, stop)
     try:
         while not stopping:
-            for proc, what in ((stack.rasa_proc, "Rasa server"), (stack.action_proc, "action server"), (web, "web server")):
+            processes = ((stack.rasa_proc, "Rasa server"), (stack.action_proc, "action server"), (web, "web server"))
+            for proc, what in processes:
                 if proc is not None and proc.poll() is not None:
                     print(f"The {what} stopped (exit {proc.returncode}); see {workdir}", file=sys.stderr)
                     stopping = True

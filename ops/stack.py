@@ -6,7 +6,6 @@ same processes in the same way.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import socket
 import subprocess
@@ -19,7 +18,7 @@ from typing import Any, Dict, List, Optional
 import requests
 import yaml
 
-from ops.model_state import ROOT, rasa_bin, rasa_env
+from ops.model_state import ROOT, rasa_env
 
 
 def free_port() -> int:

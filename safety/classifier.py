@@ -48,7 +48,7 @@ def example_files(directory: Path) -> List[Path]:
 
 def read_examples(directory: Path) -> List[Tuple[str, str]]:
     """(text, label) pairs from every examples file; labels are those of ``safety.levels``."""
-    pairs = []
+    pairs: List[Tuple[str, str]] = []
     for path in example_files(directory):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for label, texts in document.items():

@@ -10,7 +10,6 @@ conversation, the Rasa server restarts.
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any, Dict, List
 
 import pytest

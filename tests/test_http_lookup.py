@@ -5,8 +5,6 @@ bot messages as dicts with "text" and maybe "buttons".
 """
 from __future__ import annotations
 
-import uuid
-from typing import Any, Dict, List
 
 import pytest
 

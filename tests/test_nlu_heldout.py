@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from editor.content import load_corpus
 from editor.evaluate import evaluate_model, training_examples
 from ops.model_state import ROOT
 

@@ -383,7 +383,8 @@ def test_a_message_received_by_one_replica_opens_the_window_for_the_other(cluste
 
 def test_the_shared_whatsapp_state_holds_no_readable_numbers(cluster: Cluster) -> None:
     wa_id = new_wa_id()
-    assert post_webhook(cluster.replicas[0], envelope(wa_id, {"type": "text", "text": {"body": "hallo"}})).status_code == 200
+    hello = envelope(wa_id, {"type": "text", "text": {"body": "hallo"}})
+    assert post_webhook(cluster.replicas[0], hello).status_code == 200
     cluster.graph.wait_for_messages(wa_id, timeout=60)
     client = cluster.redis.client(db=DEFAULT_DB, decode_responses=True)
     keys = list(client.scan_iter())
