@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
@@ -326,24 +325,25 @@ def _collect_steps(corpus: Corpus, steps: Any, rel: str) -> None:
             _collect_steps(corpus, step["or"], rel)
 
 
-def load_titles(root: Path = ROOT) -> Dict[str, str]:
+def read_titles(root: Path = ROOT) -> Tuple[Dict[str, str], Dict[str, int]]:
+    """The FAQ button titles in actions/topic_titles.yml and the line of each (one read).
+
+    Raises ValueError (with the Dutch ``file:line`` problem) when the file is not valid YAML."""
     path = root / TITLES_FILE
     if not path.exists():
-        return {}
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
-    return {str(k): str(v) for k, v in (data.get("faq") or {}).items()}
-
-
-def title_lines(root: Path = ROOT) -> Dict[str, int]:
-    """Line of each topic's title in actions/topic_titles.yml."""
-    path = root / TITLES_FILE
-    if not path.exists():
-        return {}
+        return {}, {}
     doc, problem = read_yaml(path, root)
-    if problem or not isinstance(doc, dict) or not isinstance(doc.get("faq"), dict):
-        return {}
-    return {str(k): _line(doc["faq"], key=k) for k in doc["faq"]}
+    if problem:
+        raise ValueError(problem.format())
+    faq = doc.get("faq") if isinstance(doc, dict) else None
+    if not isinstance(faq, dict):
+        return {}, {}
+    return {str(k): str(v) for k, v in faq.items()}, {str(k): _line(faq, key=k) for k in faq}
+
+
+def load_titles(root: Path = ROOT) -> Dict[str, str]:
+    """slug -> button title."""
+    return read_titles(root)[0]
 
 
 def save_titles(titles: Dict[str, str], root: Path = ROOT) -> bool:

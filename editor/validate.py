@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from editor.content import (FAQ_DIR, FAQ_PREFIX, RESPONSE_PREFIX, SLUG, TITLES_FILE, Corpus, Example,
-                            Problem, example_key, load_corpus, load_heldout_examples, load_titles, relative_to_root,
-                            title_lines)
+                            Problem, example_key, load_corpus, load_heldout_examples, read_titles,
+                            relative_to_root)
 from editor.rasa_output import check_rasa
 from editor.readability import measure
 from editor.settings import ROOT, load_settings
@@ -325,8 +325,7 @@ def check_references(corpus: Corpus, root: Path) -> List[Problem]:
             problems.append(Problem(step.path, step.line,
                                     f"de regel gebruikt het formulier '{step.name}', maar dat staat niet onder "
                                     "'forms:' in domain.yml.", "ref-loop"))
-    titles = load_titles(root)
-    lines = title_lines(root)
+    titles, lines = read_titles(root)
     for slug, blocks in corpus.topics().items():
         title = titles.get(slug)
         if not title:
