@@ -96,7 +96,7 @@ class Stack:
         self._wait(f"{self.action_url}/health", 120, self.action_proc, self.action_log)
 
     def stop_action_server(self) -> None:
-        _stop(self.action_proc)
+        stop_process(self.action_proc)
         self.action_proc = None
 
     def start_rasa(self) -> None:
@@ -118,7 +118,7 @@ class Stack:
         self._wait(f"{self.rasa_url}/status?token={self.token}", 240, self.rasa_proc, self.rasa_log)
 
     def stop_rasa(self) -> None:
-        _stop(self.rasa_proc)
+        stop_process(self.rasa_proc)
         self.rasa_proc = None
 
     def start(self) -> "Stack":
@@ -152,24 +152,26 @@ class Stack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc is not None and proc.poll() is not None:
-                raise RuntimeError(f"process exited early; see {log}:\n{_tail(log)}")
+                raise RuntimeError(f"process exited early; see {log}:\n{log_tail(log)}")
             try:
                 if requests.get(url, timeout=2).status_code == 200:
                     return
             except requests.RequestException:
                 pass
             time.sleep(0.5)
-        raise TimeoutError(f"{url} not ready after {timeout} s; see {log}:\n{_tail(log)}")
+        raise TimeoutError(f"{url} not ready after {timeout} s; see {log}:\n{log_tail(log)}")
 
 
-def _tail(path: Path, lines: int = 30) -> str:
+def log_tail(path: Path, lines: int = 30) -> str:
+    """The last lines of a log file, for error messages (empty when unreadable)."""
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
 
 
-def _stop(proc: Optional[subprocess.Popen]) -> None:
+def stop_process(proc: Optional[subprocess.Popen]) -> None:
+    """Terminate a child process, killing it when it does not stop within 20 s."""
     if proc is None or proc.poll() is not None:
         return
     proc.terminate()
