@@ -115,8 +115,9 @@ class SafetyClassifier(GraphComponent):
             "violence_threshold": 0.7,    # p(acute) + p(violence)
             "exhausted_threshold": 0.5,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
-            # training examples of these labels are not harmless (overload, ontspoorde zorg)
-            "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg"],
+            # training examples of these labels are not harmless (overload, ontspoorde zorg,
+            # a crisis at home: "ik kan het niet meer aan, hij moet nu weg")
+            "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg", "faq/crisisopname"],
         }
 
     @staticmethod
