@@ -26,46 +26,19 @@ import argparse
 import json
 import tempfile
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 import requests
-import yaml
 
 from bench.common import RESULTS, stamp
-from editor.evaluate import counted_as, label_of, scores
-from ops.model_state import ROOT, current_model
+from editor.evaluate import label_of, scores
+from editor.realistic import SET, by_kind, expected_labels, is_covered, is_right, load_set, misses
+from ops.model_state import current_model
 from ops.stack import Stack
 
-SET = ROOT / "tests" / "nlu" / "realistic" / "questions.yml"
-LOOKUP_LABELS = {"lookup_clientondersteuner": {"find_clientondersteuner", "inform_location"},
-                 "lookup_zorgkantoor": {"find_zorgkantoor"}}
-OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
-# topics that were drafts when the set was labelled and are now part of a neighbour
-FOLDED = {"faq/logeeropvang": "faq/respijtzorg", "faq/calamiteitenverlof": "faq/mantelzorg_en_werk",
-          "faq/langdurend_zorgverlof": "faq/mantelzorg_en_werk", "faq/ciz_indicatie": "faq/hulp_wlz_aanvraag",
-          "faq/wat_ondersteuner_niet_doet": "faq/wat_doet_ondersteuner"}
 ENGLISH_MARKERS = (" the ", " you ", " your ", " is ", " can ", " and ")
-
-
-def load_set(path: Path = SET) -> List[Dict[str, Any]]:
-    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages") or [])
-
-
-def expected_labels(item: Dict[str, Any]) -> List[str]:
-    expect = item.get("expect")
-    labels = [FOLDED.get(str(e), str(e)) for e in (expect if isinstance(expect, list) else [expect])]
-    return list(dict.fromkeys(labels))
-
-
-def is_right(item: Dict[str, Any], predicted: str) -> bool:
-    for expect in expected_labels(item):
-        if counted_as(expect, predicted) == expect or predicted in LOOKUP_LABELS.get(expect, ()):
-            return True
-        if expect == "out_of_scope" and predicted in OUT_OF_SCOPE:
-            return True
-    return False
 
 
 def scored_label(item: Dict[str, Any], predicted: str) -> str:
@@ -88,30 +61,24 @@ def ask(stack: Stack, text: str) -> Dict[str, Any]:
 
 
 def score(items: Sequence[Dict[str, Any]], answers: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
-    covered = [(i, a) for i, a in zip(items, answers) if expected_labels(i)[0] != "no_topic"]
+    covered = [(i, a) for i, a in zip(items, answers) if is_covered(i)]
     gold = [expected_labels(i)[0] for i, _ in covered]
     pred = [scored_label(i, a["label"]) for i, a in covered]
     s = scores(gold, pred)
     per_label = {label: {"n": v["support"], "right": round(v["recall"], 3)} for label, v in s["per_label"].items()}
-    by_kind: Dict[str, Counter] = defaultdict(Counter)
-    for item, answer in covered:
-        by_kind[item.get("kind", "?")]["n"] += 1
-        by_kind[item.get("kind", "?")]["right"] += is_right(item, answer["label"])
     verbatim = [(i, a) for i, a in covered if not i.get("note")]
-    no_topic = [(i, a) for i, a in zip(items, answers) if expected_labels(i)[0] == "no_topic"]
+    no_topic = [(i, a) for i, a in zip(items, answers) if not is_covered(i)]
     english = [(i, a) for i, a in zip(items, answers) if i.get("kind") == "english"]
     return {
         "n": len(items), "covered": len(covered), "accuracy": s["accuracy"], "macro_f1": s["macro_f1"],
         "per_label": per_label,
         "verbatim": {"n": len(verbatim),
                      "accuracy": round(sum(is_right(i, a["label"]) for i, a in verbatim) / max(len(verbatim), 1), 3)},
-        "by_kind": {k: {"n": c["n"], "accuracy": round(c["right"] / c["n"], 3)} for k, c in by_kind.items()},
+        "by_kind": by_kind(items, [a["label"] for a in answers]),
         "no_topic": {"n": len(no_topic),
                      "replies": dict(Counter(a["label"] for _, a in no_topic).most_common())},
         "english": {"n": len(english), "reply_in_english": sum(looks_english(a["replies"]) for _, a in english)},
-        "misses": [{"text": i["text"], "expected": i.get("expect"), "predicted": a["label"],
-                    "kind": i.get("kind"), "source": i.get("source")}
-                   for i, a in covered if not is_right(i, a["label"])],
+        "misses": misses(items, [a["label"] for a in answers]),
     }
 
 
@@ -132,7 +99,8 @@ def markdown(result: Dict[str, Any]) -> str:
         "| kind | n | accuracy |", "|---|---|---|",
         *[f"| {k} | {v['n']} | {v['accuracy']:.3f} |" for k, v in sorted(result["score"]["by_kind"].items())],
         "", "| label | n | right |", "|---|---|---|",
-        *[f"| {k} | {v['n']} | {v['right']:.2f} |" for k, v in sorted(s["per_label"].items(), key=lambda kv: kv[1]["right"])],
+        *[f"| {k} | {v['n']} | {v['right']:.2f} |"
+          for k, v in sorted(s["per_label"].items(), key=lambda kv: kv[1]["right"])],
         "", "## Misses", "",
         *[f"- `{m['expected']}` → `{m['predicted']}` ({m['kind']}): {m['text']}" for m in s["misses"]],
     ]
