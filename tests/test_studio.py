@@ -295,7 +295,7 @@ def test_train_publish_ask_and_roll_back(studio_env, browser):
     assert "Goedgekeurd door de poortwachter" in main, page.inner_text("#verslag")
     shot(page, "uitkomst")
     # a redacteur proposes, and cannot publish (no button, and the URL is refused)
-    assert page.get_by_role("button", name="Publiceren").count() == 0
+    assert page.get_by_role("button", name="Publiceren", exact=True).count() == 0
     page.get_by_role("button", name="Voorstellen om te publiceren").click()
     assert "Voorgesteld" in page.inner_text(".messages")
     run_url = page.url
@@ -308,7 +308,7 @@ def test_train_publish_ask_and_roll_back(studio_env, browser):
     admin = new_page(browser)
     login(admin, url, ADMIN, ADMIN_PW)
     admin.goto(run_url)
-    admin.get_by_role("button", name="Publiceren").click()
+    admin.get_by_role("button", name="Publiceren", exact=True).click()
     assert "Gepubliceerd" in admin.inner_text(".messages")
     answer = ask(stack, "studio-after", NEW_QUESTIONS[0])
     assert NEW_ANSWER in answer, answer
