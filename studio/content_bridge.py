@@ -71,6 +71,10 @@ def topic_path(slug: str) -> Path:
     return ROOT / FAQ_DIR / f"{slug}.yml"
 
 
+def topic_exists(slug: str) -> bool:
+    return topic_path(slug).exists()
+
+
 def valid_slug(slug: str) -> bool:
     return bool(SLUG.match(slug)) and len(slug) <= 60
 
@@ -468,3 +472,177 @@ def assistant_url() -> str:
 def content_root() -> Path:
     return ROOT
 
+
+
+# --- the inbox: what the assistant did not understand -------------------------------------------
+
+def tracker_database() -> str:
+    """SQLAlchemy URL of the tracker store: STUDIO_TRACKER_URL, else the tracker store in
+    STUDIO_TRACKER_ENDPOINTS (an endpoints file), else the one in endpoints.yml."""
+    from editor.unrecognised import database_url
+    if os.environ.get("STUDIO_TRACKER_URL"):
+        return os.environ["STUDIO_TRACKER_URL"]
+    return database_url(endpoints=os.environ.get("STUDIO_TRACKER_ENDPOINTS") or None)
+
+
+def unrecognised(days: float) -> List[Any]:
+    """Fallback and low-confidence questions, redacted and counted, as `make unrecognised`."""
+    from editor.unrecognised import collect, known_examples
+    threshold = float(load_settings().get("unrecognised", {}).get("confidence_threshold", 0.6))
+    try:
+        return collect(tracker_database(), days, threshold, known_examples(ROOT))
+    except Exception as e:  # noqa: BLE001 - e.g. no tracker store yet: an empty inbox, said plainly
+        if "no such table" in str(e):
+            return []
+        raise
+
+
+def normalise_question(text: str) -> str:
+    from editor.unrecognised import normalise
+    return normalise(text)
+
+
+# --- the provider registry (aanbieders) -----------------------------------------------------------
+
+REGISTRY_COLUMNS = ("naam", "soort", "gemeenten", "adres", "postcode", "plaats", "telefoon", "website",
+                    "openingstijden", "talen", "mantelzorgers", "fictief")
+_places: Dict[str, Any] = {}
+
+
+def _places_data() -> Any:
+    from lookup.places import Places
+    if "places" not in _places:
+        _places["places"] = Places()
+    return _places["places"]
+
+
+def registry_path() -> Path:
+    from lookup.registry import default_registry_path
+    return default_registry_path()
+
+
+def registry_kinds() -> Dict[str, str]:
+    from lookup.registry import KINDS
+    return dict(KINDS)
+
+
+@dataclass
+class RegistryTable:
+    header: List[str]
+    rows: List[Dict[str, str]]
+    delimiter: str = ","
+
+
+def read_registry() -> RegistryTable:
+    import csv
+    import io
+    from lookup.registry import _delimiter
+    text = registry_path().read_text(encoding="utf-8-sig") if registry_path().exists() else ""
+    first = next((ln for ln in text.splitlines() if ln.strip()), ",".join(REGISTRY_COLUMNS))
+    delimiter = _delimiter(first)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = [r for r in reader if any(c.strip() for c in r)]
+    header = [c.strip().lower() for c in records[0]] if records else list(REGISTRY_COLUMNS)
+    for column in REGISTRY_COLUMNS:
+        if column not in header:
+            header.append(column)
+    rows = [{name: (record[i] if i < len(record) else "") for i, name in enumerate(header)} for record in records[1:]]
+    return RegistryTable(header, rows, delimiter)
+
+
+def registry_text(table: RegistryTable) -> str:
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=table.delimiter, lineterminator="\n")
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow([row.get(name, "") for name in table.header])
+    return out.getvalue()
+
+
+@dataclass
+class RegistryCheck:
+    issues: List[Any]
+    served: Dict[int, List[str]]   # data row index -> names of the gemeenten it serves
+
+    def errors_for(self, index: int) -> List[str]:
+        return [i.message for i in self.issues if i.error and i.line == index + 2]
+
+    def warnings_for(self, index: int) -> List[str]:
+        return [i.message for i in self.issues if not i.error and i.line == index + 2]
+
+    @property
+    def errors(self) -> List[Any]:
+        return [i for i in self.issues if i.error]
+
+
+def check_registry(table: RegistryTable) -> RegistryCheck:
+    """The checks of lookup.registry_check on the table as it would be saved."""
+    from lookup.registry import parse_registry_text
+    places = _places_data()
+    parsed = parse_registry_text(registry_text(table), places, registry_path().name)
+    served = {p.line - 2: sorted(places.gemeente(code).name for code in p.gm_codes) for p in parsed.providers}
+    return RegistryCheck(list(parsed.issues), served)
+
+
+def save_registry(table: RegistryTable) -> None:
+    """Write the registry; the action server reloads it on its own (no retraining)."""
+    path = registry_path()
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(registry_text(table), encoding="utf-8")
+    tmp.replace(path)
+
+
+# --- try it: the live and the draft model side by side ----------------------------------------------
+
+TRY_SENDER = "studio-probeer-"
+_draft_agent: Dict[str, Any] = {"path": None, "agent": None}
+_draft_lock = threading.Lock()
+
+
+def live_parse(text: str) -> Tuple[str, float]:
+    """Topic and confidence the running assistant's model gives (HTTP API, with token)."""
+    import requests
+    from editor.evaluate import label_of
+    response = requests.post(f"{rasa_url().rstrip('/')}/model/parse", params={"token": rasa_token() or ""},
+                             json={"text": text}, timeout=30)
+    response.raise_for_status()
+    return label_of(response.json())
+
+
+def live_answer(text: str, sender: str) -> List[Dict[str, Any]]:
+    """What a resident gets: the message sent over the REST channel like the web chat does.
+    The sender id starts with TRY_SENDER, so the inbox leaves these tries out."""
+    import requests
+    response = requests.post(f"{rasa_url().rstrip('/')}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": text}, timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def draft_model() -> Optional[Path]:
+    """The model trained from the current content, when it is not the live one."""
+    from ops.model_state import current_model
+    model = current_model(ROOT)
+    if model is None or model.name == live_model_name():
+        return None
+    return model
+
+
+def draft_parse(model: Path, text: str) -> Tuple[str, float]:
+    """Topic and confidence of a model that is not live (loaded once, kept in memory)."""
+    from editor.evaluate import label_of, load_agent, parse_texts
+    with _draft_lock:
+        if _draft_agent["path"] != str(model):
+            _draft_agent.update(path=None, agent=None)
+            _draft_agent.update(path=str(model), agent=load_agent(model))
+        return label_of(parse_texts(_draft_agent["agent"], [text])[0])
+
+
+def content_answer(label: str) -> Optional[TopicDraft]:
+    """The topic's answer as it is in the files now (what the draft model would give)."""
+    if not label.startswith(FAQ_PREFIX):
+        return None
+    slug = label[len(FAQ_PREFIX):]
+    return read_topic(slug) if valid_slug(slug) and topic_exists(slug) else None

@@ -14,7 +14,8 @@ class AuditEntry(models.Model):
         ("login", "ingelogd"), ("logout", "uitgelogd"), ("login_failed", "inloggen mislukt"),
         ("account", "account beheerd"), ("topic_save", "onderwerp opgeslagen"),
         ("topic_add", "onderwerp toegevoegd"), ("topic_remove", "onderwerp verwijderd"),
-        ("topic_undo", "wijziging teruggedraaid"), ("train", "getraind"), ("propose", "publicatie voorgesteld"),
+        ("topic_undo", "wijziging teruggedraaid"), ("inbox", "inbox verwerkt"),
+        ("providers", "aanbieders gewijzigd"), ("train", "getraind"), ("propose", "publicatie voorgesteld"),
         ("publish", "gepubliceerd"), ("rollback", "teruggezet"),
     ]
     at = models.DateTimeField("tijdstip", auto_now_add=True, db_index=True)
@@ -72,3 +73,11 @@ class TrainingRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+
+class InboxDismissal(models.Model):
+    """A (redacted) inbox question an editor set aside; it no longer shows in the inbox."""
+
+    key = models.CharField(max_length=500, unique=True)
+    at = models.DateTimeField(auto_now_add=True)
+    by_name = models.CharField(max_length=150)

@@ -2,7 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 from django.views.generic import RedirectView
 
-from studio.views import accounts, topics, training
+from studio.views import accounts, inbox, providers, topics, training, try_it
 
 app_name = "studio"
 urlpatterns = [
@@ -19,6 +19,15 @@ urlpatterns = [
     path("onderwerpen/<str:slug>/verwijderen/", topics.topic_remove, name="topic_remove"),
     path("onderwerpen/<str:slug>/geschiedenis/", topics.history, name="history"),
     path("wijzigingen/<int:revision_id>/ongedaan/", topics.undo, name="undo"),
+    path("uitproberen/", try_it.try_it, name="try"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/toevoegen/", inbox.inbox_add, name="inbox_add"),
+    path("inbox/negeren/", inbox.inbox_dismiss, name="inbox_dismiss"),
+    path("inbox/nieuw-onderwerp/", inbox.inbox_new_topic, name="inbox_new_topic"),
+    path("aanbieders/", providers.provider_list, name="providers"),
+    path("aanbieders/nieuw/", providers.provider_edit, name="provider_new"),
+    path("aanbieders/<int:index>/", providers.provider_edit, name="provider"),
+    path("aanbieders/<int:index>/beeindigen/", providers.provider_end, name="provider_end"),
     path("trainen/", training.train_page, name="train"),
     path("trainen/start/", training.train_start, name="train_start"),
     path("trainen/<int:run_id>/", training.run_page, name="run"),

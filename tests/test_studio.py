@@ -69,8 +69,10 @@ def copy_repository(target: Path, model: Path) -> Path:
     return target
 
 
-def start_studio(root: Path, rasa_url: str, token: str, database: Path) -> Tuple[subprocess.Popen, str]:
+def start_studio(root: Path, rasa_url: str, token: str, database: Path,
+                 endpoints: Path) -> Tuple[subprocess.Popen, str]:
     env = {**rasa_env(), "PYTHONPATH": str(root), "RASA_URL": rasa_url, "RASA_TOKEN": token,
+           "STUDIO_TRACKER_ENDPOINTS": str(endpoints),
            "STUDIO_SQLITE": str(database), "STUDIO_SECRET_KEY": secrets.token_urlsafe(40),
            "STUDIO_BEHEERDER": ADMIN, "STUDIO_BEHEERDER_WACHTWOORD": ADMIN_PW}
     proc = subprocess.Popen([sys.executable, "-m", "studio.serve", "--port", "0"], cwd=root, env=env,
@@ -98,9 +100,10 @@ def studio_env(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> It
     base = tmp_path_factory.mktemp("studio")
     root = copy_repository(base / "repo", model_path)
     stack = Stack(model=root / "models" / model_path.name, workdir=base / "stack")
+    stack.env = {"AANBIEDERS_CSV": str(root / "registry" / "aanbieders.csv")}  # the file the studio edits
     stack.start()
     try:
-        proc, url = start_studio(root, stack.rasa_url, stack.token, base / "studio.db")
+        proc, url = start_studio(root, stack.rasa_url, stack.token, base / "studio.db", stack.endpoints)
         try:
             yield {"root": root, "stack": stack, "url": url}
         finally:
@@ -299,6 +302,15 @@ def test_train_publish_ask_and_roll_back(studio_env, browser):
     page.get_by_role("button", name="Voorstellen om te publiceren").click()
     assert "Voorgesteld" in page.inner_text(".messages")
     run_url = page.url
+    # try it: the draft model gives the new answer, the live one still the old
+    page.get_by_role("link", name="Uitproberen").click()
+    page.get_by_label("Vraag").fill(NEW_QUESTIONS[1])
+    page.get_by_role("button", name="Probeer").click()
+    draft_panel = page.locator("section", has_text="Concept").inner_text()
+    live_panel = page.locator("section", has_text="Live model").inner_text()
+    assert "faq/kosten" in draft_panel and NEW_ANSWER in draft_panel, draft_panel
+    assert NEW_ANSWER not in live_panel and "zekerheid" in live_panel, live_panel
+    shot(page, "uitproberen")
     session = requests_login(url, EDITOR, EDITOR_PW)
     refused = session.post(run_url + "publiceren/", data={"csrfmiddlewaretoken": csrf_of(session, run_url)},
                            headers={"Referer": run_url}, allow_redirects=False)
@@ -331,16 +343,77 @@ def test_train_publish_ask_and_roll_back(studio_env, browser):
     admin.context.close()
 
 
+def test_a_new_provider_is_named_by_the_assistant_without_retraining(studio_env, browser):
+    url, stack = studio_env["url"], studio_env["stack"]
+    question = "Ik woon in 3841 AB, waar vind ik een cliëntondersteuner?"
+    name = "Steunpunt Harderwijk Proef"
+    assert name not in ask(stack, "studio-provider-before", question)
+    page = new_page(browser)
+    login(page, url, ADMIN, ADMIN_PW)
+    page.get_by_role("link", name="Aanbieders").click()
+    page.get_by_role("link", name="Nieuwe aanbieder").click()
+    page.get_by_label("Naam van de organisatie").fill(name)
+    page.get_by_label("Soort").select_option("wmo-clientondersteuning")
+    page.get_by_label("Gemeenten (gescheiden door |)").fill("Nergenshuizen")
+    page.get_by_label("Postcode").fill("3841 AB")
+    page.get_by_label("Plaats").fill("Harderwijk")
+    page.get_by_label("Website (https://…)").fill("https://steunpunt-harderwijk.invalid")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Niet opgeslagen" in page.inner_text("main") and "Nergenshuizen" in page.inner_text("[role=alert]")
+    page.get_by_label("Gemeenten (gescheiden door |)").fill("Harderwijk")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "werkt voor Harderwijk" in page.inner_text(".messages")
+    assert page.locator("tr", has_text=name).locator("td").nth(2).inner_text() == "Harderwijk"
+    shot(page, "aanbieders")
+    deadline = time.monotonic() + 30
+    reply = ""
+    while time.monotonic() < deadline and name not in reply:
+        reply = ask(stack, f"studio-provider-{int(time.monotonic())}", question)
+        time.sleep(1)
+    assert name in reply, reply
+    page.get_by_role("link", name="Logboek").click()
+    assert page.locator("table.audit tbody tr").first.inner_text().count(name) == 1
+    page.context.close()
+
+
+def test_inbox_shows_redacted_questions_and_adds_one_to_a_topic(studio_env, browser):
+    url, stack, root = studio_env["url"], studio_env["stack"], studio_env["root"]
+    unknown = "hoe zit het met de glimwormregeling van de kerk"
+    ask(stack, "studio-inbox-1", "blorp fnarg 06-12345678 zorp 3841 AB qwix")
+    ask(stack, "studio-inbox-2", unknown)
+    ask(stack, "studio-inbox-3", unknown)
+    page = new_page(browser)
+    login(page, url, EDITOR, EDITOR_PW)
+    page.get_by_role("link", name="Inbox").click()
+    text = page.inner_text("main")
+    assert "[telefoonnummer]" in text and "[postcode]" in text, text
+    assert "12345678" not in text and "3841" not in text
+    assert "blorp" in page.content() and "12345678" not in page.content()
+    row = page.locator("tr", has_text=unknown)
+    assert row.locator("td").nth(1).inner_text() == "2"
+    shot(page, "inbox")
+    row.get_by_label(re.compile("Onderwerp voor")).select_option("mantelzorgwaardering")
+    row.get_by_role("button", name=re.compile("Toevoegen")).click()
+    assert "Toegevoegd aan 'mantelzorgwaardering'" in page.inner_text(".messages")
+    assert f"      - {unknown}\n" in (root / "data/faq/mantelzorgwaardering.yml").read_text(encoding="utf-8")
+    assert page.locator("tr", has_text=unknown).count() == 0  # now a known example
+    page.locator("tr", has_text="blorp").get_by_role("button", name=re.compile("Negeren")).click()
+    assert "blorp" not in page.inner_text("main")
+    page.context.close()
+
+
 # --- security -----------------------------------------------------------------------------------
 
 def test_nothing_without_login(studio_env):
     url = studio_env["url"]
-    for path in ("", "onderwerpen/", "onderwerpen/kosten/", "accounts/", "logboek/", "trainen/",
+    for path in ("", "onderwerpen/", "onderwerpen/kosten/", "accounts/", "logboek/", "trainen/", "inbox/",
+                 "aanbieders/", "uitproberen/",
                  "onderwerpen/kosten/geschiedenis/", "trainen/1/voortgang/"):
         r = requests.get(url + path, allow_redirects=False, timeout=30)
         assert r.status_code == 302 and "/inloggen/" in r.headers["Location"], path
     before = (studio_env["root"] / "data/faq/kosten.yml").read_text(encoding="utf-8")
-    for path in ("onderwerpen/kosten/", "trainen/start/", "terugzetten/", "trainen/1/publiceren/"):
+    for path in ("onderwerpen/kosten/", "trainen/start/", "terugzetten/", "trainen/1/publiceren/",
+                 "aanbieders/nieuw/", "inbox/toevoegen/"):
         r = requests.post(url + path, data={"antwoord": "x"}, allow_redirects=False, timeout=30)
         assert r.status_code in (302, 403), path
     assert (studio_env["root"] / "data/faq/kosten.yml").read_text(encoding="utf-8") == before
@@ -437,7 +510,7 @@ def test_wcag_21_aa_scan_of_every_page(studio_env, browser):
     scan("inloggen")
     login(page, url, ADMIN, ADMIN_PW)
     for path in ("onderwerpen/", "onderwerpen/kosten/", "onderwerpen/nieuw/", "onderwerpen/kosten/geschiedenis/",
-                 "trainen/", "logboek/", "accounts/"):
+                 "trainen/", "logboek/", "accounts/", "inbox/", "aanbieders/", "aanbieders/nieuw/", "uitproberen/"):
         page.goto(url + path)
         scan(path)
     page.goto(url + "trainen/")

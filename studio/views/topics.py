@@ -43,7 +43,9 @@ def _draft_from_post(slug: str, post: Any) -> content.TopicDraft:
     examples = [line.strip().lstrip("-").strip() for line in post.get("vragen", "").splitlines()]
     return content.TopicDraft(slug=slug, title=post.get("titel", "").strip(),
                               examples=[e for e in examples if e], answer=post.get("antwoord", ""),
-                              sources=sources, buttons=buttons)
+                              sources=[r for r in sources if r.title.strip() or r.url.strip()],
+                              buttons=[b for b in buttons if b.title.strip() or b.payload.strip()],
+                              exists=content.topic_exists(slug))
 
 
 def _form_context(draft: content.TopicDraft, feedback: content.Feedback | None) -> Dict[str, Any]:
@@ -66,6 +68,8 @@ def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     existing = content.read_topic(slug)
     if not existing.exists and request.method != "POST" and request.GET.get("nieuw") != "1":
         raise Http404
+    if not existing.exists and request.method != "POST":
+        existing.examples = list(request.session.pop("new_topic_examples", []))
     if request.method == "POST":
         draft = _draft_from_post(slug, request.POST)
         feedback = content.check_draft(draft)
@@ -73,21 +77,30 @@ def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, f"Niet opgeslagen: er {'is' if len(feedback.errors) == 1 else 'zijn'} "
                                     f"{len(feedback.errors)} fout(en). Los ze op en sla opnieuw op.")
             return render(request, "studio/topic.html", _form_context(draft, feedback), status=400)
-        before = content.snapshot(slug)
-        content.save_topic(draft)
-        after = content.snapshot(slug)
-        if before != after:
-            summary = _change_summary(existing, draft)
-            TopicRevision.objects.create(slug=slug, author=request.user, author_name=request.user.get_username(),
-                                         summary=summary, before_text=json.dumps(before), after_text=json.dumps(after),
-                                         before_title=before.get("title") or "", after_title=after.get("title") or "")
-            record(request.user, "topic_save" if existing.exists else "topic_add", slug, summary)
+        if save_with_history(request.user, existing, draft):
             messages.success(request, "Opgeslagen. Train het model om de wijziging live te zetten.")
         else:
             messages.info(request, "Er was niets veranderd.")
         return redirect("studio:topic", slug=slug)
     return render(request, "studio/topic.html", _form_context(existing, content.check_draft(existing)
                                                                if existing.exists else None))
+
+
+def save_with_history(user: Any, existing: content.TopicDraft, draft: content.TopicDraft,
+                      note: str = "") -> bool:
+    """Write the topic (already checked) and keep the change in its history; False if nothing changed."""
+    slug = draft.slug
+    before = content.snapshot(slug)
+    content.save_topic(draft)
+    after = content.snapshot(slug)
+    if before == after:
+        return False
+    summary = _change_summary(existing, draft) + note
+    TopicRevision.objects.create(slug=slug, author=user, author_name=user.get_username(),
+                                 summary=summary, before_text=json.dumps(before), after_text=json.dumps(after),
+                                 before_title=before.get("title") or "", after_title=after.get("title") or "")
+    record(user, "topic_save" if existing.exists else "topic_add", slug, summary)
+    return True
 
 
 def _change_summary(old: content.TopicDraft, new: content.TopicDraft) -> str:

@@ -43,8 +43,14 @@ def train_start(request: HttpRequest) -> HttpResponse:
 @role_required
 def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(TrainingRun, pk=run_id)
-    return render(request, "studio/run.html", {"run": run, "result": run.result,
-                                               "live_model": content.live_model_name()})
+    result = run.result or {}
+    new = (result.get("heldout") or {}).get("per_label") or {}
+    live = (result.get("live") or {}).get("per_label") or {}
+    topics = [{"label": label, "new": scores, "live": live.get(label, {}).get("f1"),
+               "low": scores.get("f1", 1) < 0.8} for label, scores in sorted(new.items())]
+    errors = (result.get("heldout") or {}).get("errors") or []
+    return render(request, "studio/run.html", {"run": run, "result": result, "topics": topics,
+                                               "errors": errors[:30], "live_model": content.live_model_name()})
 
 
 @role_required

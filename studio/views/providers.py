@@ -1,0 +1,87 @@
+"""Aanbieders: the gemeente's provider registry (registry/aanbieders.csv), edited with the
+checks of lookup.registry_check shown inline. The action server reloads the file by itself,
+so a saved change reaches residents without retraining."""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from studio import content_bridge as content
+from studio.audit import record
+from studio.roles import role_required
+
+LABELS = {"naam": "Naam van de organisatie", "soort": "Soort", "gemeenten": "Gemeenten (gescheiden door |)",
+          "adres": "Adres (straat en huisnummer)", "postcode": "Postcode", "plaats": "Plaats",
+          "telefoon": "Telefoon", "website": "Website (https://…)", "openingstijden": "Openingstijden",
+          "talen": "Talen (gescheiden door |)", "mantelzorgers": "Helpt ook mantelzorgers",
+          "fictief": "Voorbeeldgegevens (bestaat niet echt)"}
+YES_NO = ("mantelzorgers", "fictief")
+
+
+@role_required
+def provider_list(request: HttpRequest) -> HttpResponse:
+    table = content.read_registry()
+    check = content.check_registry(table)
+    query = request.GET.get("zoek", "").strip().casefold()
+    rows = [{"index": i, "row": row, "served": check.served.get(i, []), "errors": check.errors_for(i),
+             "warnings": check.warnings_for(i)} for i, row in enumerate(table.rows)]
+    if query:
+        rows = [r for r in rows if query in r["row"].get("naam", "").casefold()
+                or any(query in g.casefold() for g in r["served"]) or query in r["row"].get("gemeenten", "").casefold()]
+    return render(request, "studio/providers.html", {"rows": rows, "query": request.GET.get("zoek", ""),
+                                                     "file": content.registry_path().name})
+
+
+def _fields(row: Dict[str, str]) -> list:
+    kinds = content.registry_kinds()
+    return [{"name": name, "label": LABELS[name], "value": row.get(name, ""),
+             "choices": list(kinds.items()) if name == "soort" else None, "yes_no": name in YES_NO}
+            for name in content.REGISTRY_COLUMNS]
+
+
+@role_required
+def provider_edit(request: HttpRequest, index: Optional[int] = None) -> HttpResponse:
+    table = content.read_registry()
+    if index is not None and not 0 <= index < len(table.rows):
+        raise Http404
+    row = dict(table.rows[index]) if index is not None else {name: "" for name in table.header}
+    errors, warnings = [], []
+    if request.method == "POST":
+        for name in content.REGISTRY_COLUMNS:
+            value = request.POST.get(name, "").strip()
+            row[name] = ("ja" if value else "nee") if name in YES_NO else value
+        position = index if index is not None else len(table.rows)
+        if index is None:
+            table.rows.append(row)
+        else:
+            table.rows[index] = row
+        check = content.check_registry(table)
+        errors, warnings = check.errors_for(position), check.warnings_for(position)
+        if not errors:
+            content.save_registry(table)
+            record(request.user, "providers", row["naam"], "toegevoegd" if index is None else "gewijzigd")
+            served = ", ".join(check.served.get(position, []))
+            messages.success(request, f"Opgeslagen: {row['naam']} (werkt voor {served or 'geen gemeente'}). "
+                                      "De assistent gebruikt de nieuwe gegevens binnen een paar seconden; "
+                                      "trainen is niet nodig.")
+            return redirect("studio:providers")
+    return render(request, "studio/provider.html", {"fields": _fields(row), "index": index, "errors": errors,
+                                                    "warnings": warnings}, status=400 if errors else 200)
+
+
+@require_POST
+@role_required
+def provider_end(request: HttpRequest, index: int) -> HttpResponse:
+    table = content.read_registry()
+    if not 0 <= index < len(table.rows) or table.rows[index].get("naam") != request.POST.get("naam"):
+        messages.error(request, "De lijst is intussen veranderd; probeer het opnieuw.")
+        return redirect("studio:providers")
+    name = table.rows.pop(index).get("naam", "")
+    content.save_registry(table)
+    record(request.user, "providers", name, "beëindigd (uit de lijst gehaald)")
+    messages.success(request, f"{name} staat niet meer in de lijst.")
+    return redirect("studio:providers")
