@@ -90,7 +90,8 @@ def main() -> int:
     )
     studio = subprocess.Popen(
         [sys.executable, "-m", "studio.serve", "--port", str(studio_port)], cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": f"http://localhost:{rasa_port}", "RASA_TOKEN": token},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": f"http://localhost:{rasa_port}", "RASA_TOKEN": token,
+             "STUDIO_TRACKER_ENDPOINTS": str(endpoints)},
         stdout=open(workdir / "studio.log", "ab"), stderr=subprocess.STDOUT,
     )
     print(f"""
