@@ -382,6 +382,7 @@ def test_inbox_shows_redacted_questions_and_adds_one_to_a_topic(studio_env, brow
     ask(stack, "studio-inbox-1", "blorp fnarg 06-12345678 zorp 3841 AB qwix")
     ask(stack, "studio-inbox-2", unknown)
     ask(stack, "studio-inbox-3", unknown)
+    ask(stack, "studio-inbox-4", "<script>window.__pwned = 1</script> zwiebel")
     page = new_page(browser)
     login(page, url, EDITOR, EDITOR_PW)
     page.get_by_role("link", name="Inbox").click()
@@ -389,6 +390,8 @@ def test_inbox_shows_redacted_questions_and_adds_one_to_a_topic(studio_env, brow
     assert "[telefoonnummer]" in text and "[postcode]" in text, text
     assert "12345678" not in text and "3841" not in text
     assert "blorp" in page.content() and "12345678" not in page.content()
+    assert "<script>window.__pwned = 1</script> zwiebel" in text  # shown as text, never run
+    assert page.evaluate("window.__pwned") is None
     row = page.locator("tr", has_text=unknown)
     assert row.locator("td").nth(1).inner_text() == "2"
     shot(page, "inbox")
