@@ -279,6 +279,10 @@ def check_draft(draft: TopicDraft) -> Feedback:
 
 # --- writing --------------------------------------------------------------------------------
 
+# One writer at a time: topic files and actions/topic_titles.yml are read, changed and written
+# back, and the studio serves several requests at once.
+write_lock = threading.RLock()
+
 def _read(rel: str) -> Optional[str]:
     path = ROOT / rel
     return path.read_text(encoding="utf-8") if path.exists() else None
@@ -308,9 +312,10 @@ def snapshot(slug: str) -> Dict[str, Any]:
 
 def restore(slug: str, state: Dict[str, Any]) -> None:
     """Put a snapshot back: files written or removed, the short title set or removed."""
-    for rel, text in state["files"].items():
-        _write(rel, text)
-    _set_title(slug, state.get("title"))
+    with write_lock:
+        for rel, text in state["files"].items():
+            _write(rel, text)
+        _set_title(slug, state.get("title"))
 
 
 def _set_title(slug: str, title: Optional[str]) -> None:
@@ -327,9 +332,10 @@ def _set_title(slug: str, title: Optional[str]) -> None:
 
 def save_topic(draft: TopicDraft) -> None:
     """Write data/faq/<slug>.yml (and the short title), the same format as the terminal route."""
-    topic = topic_file_from_draft(draft)
-    _write(f"{FAQ_DIR}/{draft.slug}.yml", topic.dump())
-    _set_title(draft.slug, draft.title.strip())
+    with write_lock:
+        topic = topic_file_from_draft(draft)
+        _write(f"{FAQ_DIR}/{draft.slug}.yml", topic.dump())
+        _set_title(draft.slug, draft.title.strip())
 
 
 def removal_problems(slug: str) -> List[Problem]:
@@ -339,9 +345,10 @@ def removal_problems(slug: str) -> List[Problem]:
 
 
 def remove_topic(slug: str) -> None:
-    for rel in files_of(slug):
-        _write(rel, None)
-    _set_title(slug, None)
+    with write_lock:
+        for rel in files_of(slug):
+            _write(rel, None)
+        _set_title(slug, None)
 
 
 # --- training, publishing, rollback -----------------------------------------------------------
@@ -589,9 +596,10 @@ def check_registry(table: RegistryTable) -> RegistryCheck:
 def save_registry(table: RegistryTable) -> None:
     """Write the registry; the action server reloads it on its own (no retraining)."""
     path = registry_path()
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(registry_text(table), encoding="utf-8")
-    tmp.replace(path)
+    with write_lock:
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(registry_text(table), encoding="utf-8")
+        tmp.replace(path)
 
 
 # --- try it: the live and the draft model side by side ----------------------------------------------

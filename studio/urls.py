@@ -11,6 +11,7 @@ urlpatterns = [
     path("uitloggen/", LogoutView.as_view(), name="logout"),
     path("accounts/", accounts.accounts, name="accounts"),
     path("accounts/<int:user_id>/aan-uit/", accounts.account_toggle, name="account_toggle"),
+    path("accounts/<int:user_id>/wachtwoord/", accounts.account_password, name="account_password"),
     path("logboek/", accounts.audit_log, name="audit"),
     path("onderwerpen/", topics.topic_list, name="topics"),
     path("onderwerpen/nieuw/", topics.topic_new, name="topic_new"),

@@ -373,6 +373,12 @@ def test_a_new_provider_is_named_by_the_assistant_without_retraining(studio_env,
     assert name in reply, reply
     page.get_by_role("link", name="Logboek").click()
     assert page.locator("table.audit tbody tr").first.inner_text().count(name) == 1
+    # ending it asks first, then takes it out of the list
+    page.get_by_role("link", name="Aanbieders").click()
+    page.get_by_role("link", name=f"Beëindigen {name}").click()
+    page.get_by_role("button", name="Ja, beëindigen").click()
+    assert f"{name} staat niet meer in de lijst" in page.inner_text(".messages")
+    assert name not in (studio_env["root"] / "registry/aanbieders.csv").read_text(encoding="utf-8")
     page.context.close()
 
 
@@ -472,6 +478,14 @@ def test_wrong_passwords_lock_the_login(studio_env):
     assert session.get(url + "onderwerpen/", allow_redirects=False).status_code == 302
     log = admin.get(url + "logboek/").text
     assert log.count("inloggen mislukt") >= 5 and password not in log
+    # a beheerder gives a new password, which also lifts the lock
+    carla = re.search(r'<tr><td>carla</td>.*?href="/(accounts/\d+/wachtwoord/)"', admin.get(url + "accounts/").text,
+                      re.DOTALL)
+    new_password = "carla-nieuw-" + secrets.token_urlsafe(12)
+    page_url = url + carla.group(1)
+    admin.post(page_url, data={"csrfmiddlewaretoken": csrf_of(admin, page_url), "password": new_password},
+               headers={"Referer": page_url})
+    assert requests_login(url, "carla", new_password).get(url + "onderwerpen/", allow_redirects=False).status_code == 200
 
 
 def test_markup_in_an_answer_shows_as_text(studio_env, browser):

@@ -109,3 +109,34 @@ def account_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(AuditEntry.objects.all(), 50).get_page(request.GET.get("pagina"))
     return render(request, "studio/audit.html", {"page": page})
+
+
+class NewPasswordForm(forms.Form):
+    password = forms.CharField(label="Nieuw wachtwoord (minstens 12 tekens)", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, user: object, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password, self.user)
+        return password
+
+
+@beheerder_required
+def account_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A beheerder gives an account a new password (and lifts a login lock)."""
+    from axes.utils import reset as reset_login_attempts
+
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user.set_password(form.cleaned_data["password"])
+        user.save(update_fields=["password"])
+        reset_login_attempts(username=user.username)
+        record(request.user, "account", user.username, "nieuw wachtwoord gegeven")
+        messages.success(request, f"'{user.username}' heeft een nieuw wachtwoord.")
+        return redirect("studio:accounts")
+    return render(request, "studio/account_password.html", {"form": form, "account": user})

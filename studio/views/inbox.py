@@ -59,14 +59,16 @@ def inbox_add(request: HttpRequest) -> HttpResponse:
     if not text or not content.valid_slug(slug) or not content.topic_exists(slug):
         messages.error(request, "Kies een onderwerp.")
         return redirect("studio:inbox")
-    existing = content.read_topic(slug)
-    draft = content.read_topic(slug)
-    draft.examples.append(text)
-    feedback = content.check_draft(draft)
-    if feedback.errors:
-        messages.error(request, f"Niet toegevoegd aan '{slug}': " + " ".join(p.message for p in feedback.errors[:2]))
-        return redirect("studio:inbox")
-    save_with_history(request.user, existing, draft, " (uit de inbox)")
+    with content.write_lock:  # read, check and write the topic as one step
+        existing = content.read_topic(slug)
+        draft = content.read_topic(slug)
+        draft.examples.append(text)
+        feedback = content.check_draft(draft)
+        if feedback.errors:
+            messages.error(request, f"Niet toegevoegd aan '{slug}': "
+                           + " ".join(p.message for p in feedback.errors[:2]))
+            return redirect("studio:inbox")
+        save_with_history(request.user, existing, draft, " (uit de inbox)")
     record(request.user, "inbox", slug, f"vraag toegevoegd: {text}")
     messages.success(request, f"Toegevoegd aan '{slug}'. Train het model om het live te zetten.")
     return redirect("studio:inbox")

@@ -8,7 +8,6 @@ from typing import Dict, Optional
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from studio import content_bridge as content
 from studio.audit import record
@@ -45,6 +44,11 @@ def _fields(row: Dict[str, str]) -> list:
 
 @role_required
 def provider_edit(request: HttpRequest, index: Optional[int] = None) -> HttpResponse:
+    with content.write_lock:  # read, check and write the registry as one step
+        return _provider_edit(request, index)
+
+
+def _provider_edit(request: HttpRequest, index: Optional[int]) -> HttpResponse:
     table = content.read_registry()
     if index is not None and not 0 <= index < len(table.rows):
         raise Http404
@@ -73,15 +77,21 @@ def provider_edit(request: HttpRequest, index: Optional[int] = None) -> HttpResp
                                                     "warnings": warnings}, status=400 if errors else 200)
 
 
-@require_POST
 @role_required
 def provider_end(request: HttpRequest, index: int) -> HttpResponse:
+    """GET asks to confirm; POST takes the provider out of the list."""
     table = content.read_registry()
-    if not 0 <= index < len(table.rows) or table.rows[index].get("naam") != request.POST.get("naam"):
-        messages.error(request, "De lijst is intussen veranderd; probeer het opnieuw.")
-        return redirect("studio:providers")
-    name = table.rows.pop(index).get("naam", "")
-    content.save_registry(table)
+    if not 0 <= index < len(table.rows):
+        raise Http404
+    if request.method != "POST":
+        return render(request, "studio/provider_end.html", {"index": index, "row": table.rows[index]})
+    with content.write_lock:
+        table = content.read_registry()
+        if not 0 <= index < len(table.rows) or table.rows[index].get("naam") != request.POST.get("naam"):
+            messages.error(request, "De lijst is intussen veranderd; probeer het opnieuw.")
+            return redirect("studio:providers")
+        name = table.rows.pop(index).get("naam", "")
+        content.save_registry(table)
     record(request.user, "providers", name, "beëindigd (uit de lijst gehaald)")
     messages.success(request, f"{name} staat niet meer in de lijst.")
     return redirect("studio:providers")

@@ -90,9 +90,10 @@ def save_with_history(user: Any, existing: content.TopicDraft, draft: content.To
                       note: str = "") -> bool:
     """Write the topic (already checked) and keep the change in its history; False if nothing changed."""
     slug = draft.slug
-    before = content.snapshot(slug)
-    content.save_topic(draft)
-    after = content.snapshot(slug)
+    with content.write_lock:
+        before = content.snapshot(slug)
+        content.save_topic(draft)
+        after = content.snapshot(slug)
     if before == after:
         return False
     summary = _change_summary(existing, draft) + note
