@@ -70,3 +70,26 @@ def test_first_beheerder_only_with_a_chosen_strong_password(tmp_path: Path) -> N
     assert made.returncode == 0 and "Beheerder 'anna' is aangemaakt." in made.stdout
     again = command(STUDIO_BEHEERDER="anna", STUDIO_BEHEERDER_WACHTWOORD="nog-een-ander-wachtwoord")
     assert again.returncode == 0 and "er is niets veranderd" in again.stdout
+
+
+def test_postgresql_by_configuration_migrates_and_keeps_the_accounts(tmp_path: Path) -> None:
+    """STUDIO_DATABASE_URL on a real (throw-away) PostgreSQL: migrations, the first beheerder."""
+    from urllib.parse import quote
+
+    from ops.services import PostgresServer
+
+    with PostgresServer(db="studio", user="studio") as pg:
+        url = f"postgresql://{pg.user}:{quote(pg.password, safe='')}@{pg.host}:{pg.port}/{pg.db}"
+        environ = {**rasa_env(), "STUDIO_SECRET_KEY": "test-" + "x" * 40, "STUDIO_DATABASE_URL": url,
+                   "STUDIO_BEHEERDER": "anna", "STUDIO_BEHEERDER_WACHTWOORD": "een-lang-eigen-wachtwoord"}
+        subprocess.run([sys.executable, "-m", "studio", "migrate", "-v", "0"], cwd=ROOT, env=environ, check=True)
+        made = subprocess.run([sys.executable, "-m", "studio", "maak_beheerder", "--uit-omgeving"], cwd=ROOT,
+                              env=environ, capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+        with pg.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT username, password FROM auth_user")
+            (username, hashed), = cursor.fetchall()
+            cursor.execute("SELECT action, subject FROM studio_auditentry")
+            audit = cursor.fetchall()
+        assert username == "anna" and hashed.startswith("argon2$argon2id$")
+        assert ("account", "anna") in audit
