@@ -65,6 +65,11 @@ class TopicSummary:
     title: str
     examples: int
     changed: dt.datetime
+    text: str = ""  # examples and answers, for searching
+
+    def matches(self, query: str) -> bool:
+        q = query.casefold()
+        return q in self.slug.casefold() or q in self.title.casefold() or q in self.text.casefold()
 
 
 def topic_path(slug: str) -> Path:
@@ -86,10 +91,11 @@ def list_topics() -> List[TopicSummary]:
         try:
             topic = TopicFile.from_path(path)
             count = len(topic.examples)
-        except (TopicFormatError, Exception):  # noqa: BLE001 - a broken file is listed, not fatal
-            count = 0
+            text = "\n".join(topic.examples + [str(r.get("text") or "") for r in topic.responses])
+        except Exception:  # noqa: BLE001 - a broken file is listed, not fatal
+            count, text = 0, ""
         changed = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
-        found.append(TopicSummary(path.stem, titles.get(path.stem, ""), count, changed))
+        found.append(TopicSummary(path.stem, titles.get(path.stem, ""), count, changed, text))
     return found
 
 

@@ -200,11 +200,12 @@ def test_redacteur_edits_a_topic_with_live_checks(studio_env, browser):
     url, root = studio_env["url"], studio_env["root"]
     page = new_page(browser)
     login(page, url, EDITOR, EDITOR_PW)
-    page.get_by_label("Zoek een onderwerp").fill("kost")
+    all_topics = page.locator("tbody tr").count()
+    page.get_by_label("Zoek een onderwerp").fill("eigen bijdrage")  # found in examples and answers
     page.get_by_role("button", name="Zoeken").click()
-    assert page.locator("tbody tr").count() == 1
+    assert 1 <= page.locator("tbody tr").count() < all_topics
     shot(page, "onderwerpen")
-    page.get_by_role("link", name="kosten").click()
+    page.get_by_role("link", name="kosten", exact=True).click()
     examples = page.get_by_label("Voorbeeldvragen (één vraag per regel)")
     examples.fill(examples.input_value() + "\n" + "\n".join(NEW_QUESTIONS))
 

@@ -26,8 +26,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("zoek", "").strip()
     topics = content.list_topics()
     if query:
-        q = query.casefold()
-        topics = [t for t in topics if q in t.slug.casefold() or q in t.title.casefold()]
+        topics = [t for t in topics if t.matches(query)]
     last = {r["slug"]: r["last"] for r in TopicRevision.objects.values("slug").annotate(last=Max("at"))}
     authors = {}
     for rev in TopicRevision.objects.filter(slug__in=[t.slug for t in topics]).order_by("slug", "-at"):
