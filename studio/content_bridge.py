@@ -394,7 +394,8 @@ class RetrainProgress:
     def feed(self, line: str) -> None:
         match = _STEP.search(line)
         if match:
-            self.step, self.step_text = int(match.group(1)), match.group(3)
+            # the terminal's "(de voortgang staat hieronder)" means nothing on the page
+            self.step, self.step_text = int(match.group(1)), re.sub(r"\s*\(.*\)\s*$", "", match.group(3))
         if _COMPONENT_DONE.search(line):
             self.components_done += 1
         match = _REPORT.match(line.strip())

@@ -36,3 +36,20 @@ def test_live_check_uses_the_validate_rules() -> None:
     draft.sources = []
     assert "source" in {p.rule for p in content.check_draft(draft).errors}
     assert (ROOT / FAQ_DIR / "kosten.yml").read_text(encoding="utf-8").count("Je betaalt niets") == 0
+
+
+def test_progress_follows_the_retrain_output() -> None:
+    progress = content.RetrainProgress(components_total=4)
+    seen = [progress.percent()]
+    lines = ["=== Stap 1/6: inhoud controleren ===", "Controle geslaagd: geen fouten, 3 opmerking(en).",
+             "=== Stap 2/6: model trainen (de voortgang staat hieronder) ==="]
+    lines += [f"2026-12-05 INFO rasa.engine.training.hooks - Finished training component 'C{i}'." for i in range(4)]
+    lines += ["=== Stap 3/6: meten op de testvragen (nieuw en live model) ===",
+              "Nieuw model (models/model-abc.tar.gz): macro-F1 0.935", "=== Stap 5/6: vergelijken ===",
+              "Rapport: reports/2026-12-05_2110/index.html", "=== Stap 6/6: publiceren ==="]
+    for line in lines:
+        progress.feed(line)
+        seen.append(progress.percent())
+    assert seen == sorted(seen) and 0 < seen[3] < seen[-5] < 100
+    assert progress.model == "models/model-abc.tar.gz" and progress.report == "reports/2026-12-05_2110/index.html"
+    assert progress.step == 6 and progress.step_text == "publiceren"
