@@ -213,6 +213,7 @@ def test_redacteur_edits_a_topic_with_live_checks(studio_env, browser):
     page.get_by_label("Antwoord", exact=True).fill(HARD_ANSWER)
     wait_for_feedback(page, "zin te lang")
     assert "Fout:" in page.locator("#controle").inner_text()
+    shot(page, "onderwerp_controle")
     page.get_by_role("button", name="Opslaan").click()
     assert "Niet opgeslagen" in page.inner_text(".messages")
     assert HARD_ANSWER not in (root / "data/faq/kosten.yml").read_text(encoding="utf-8")
