@@ -321,7 +321,11 @@ def test_train_publish_ask_and_roll_back(studio_env, browser):
 
     admin = new_page(browser)
     login(admin, url, ADMIN, ADMIN_PW)
+    admin.get_by_role("link", name="Trainen en publiceren").click()
+    assert "Voorgesteld om te publiceren" in admin.inner_text("main")
     admin.goto(run_url)
+    report = admin.get_by_role("link", name="Het volledige rapport").get_attribute("href")
+    assert "Rapport: nieuw model" in admin.context.request.get(url.rstrip("/") + report).text()
     admin.get_by_role("button", name="Publiceren", exact=True).click()
     assert "Gepubliceerd" in admin.inner_text(".messages")
     answer = ask(stack, "studio-after", NEW_QUESTIONS[0])

@@ -26,6 +26,7 @@ def train_page(request: HttpRequest) -> HttpResponse:
     state = content.live_state()
     return render(request, "studio/train.html", {
         "runs": runs, "running": TrainingRun.objects.filter(state=TrainingRun.RUNNING).first(),
+        "proposals": TrainingRun.objects.filter(state=TrainingRun.ACCEPTED, proposed=True)[:5],
         "live": state.get("live"), "previous": state.get("previous"), "history": _live_entries()})
 
 
