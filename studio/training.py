@@ -55,6 +55,10 @@ def _follow(run_id: int, user_id: Optional[int]) -> None:
         run.state = {0: TrainingRun.ACCEPTED, 2: TrainingRun.REJECTED}.get(code, TrainingRun.FAILED)
         if code == 0 and not (run.result.get("decision") or {}).get("accepted", False):
             run.state = TrainingRun.REJECTED
+        if code == 1:  # retrain's exit code for content with errors: nothing was trained
+            run.step_text = "De controle vond fouten in de inhoud; er is niet getraind. Zie het verslag."
+        elif code not in (0, 2):
+            run.step_text = f"De training is mislukt (code {code}). Zie het verslag."
         run.save()
         from django.contrib.auth import get_user_model
         user = get_user_model().objects.filter(pk=user_id).first()

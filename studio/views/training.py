@@ -51,7 +51,9 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
                "low": scores.get("f1", 1) < 0.8} for label, scores in sorted(new.items())]
     errors = (result.get("heldout") or {}).get("errors") or []
     return render(request, "studio/run.html", {"run": run, "result": result, "topics": topics,
-                                               "errors": errors[:30], "live_model": content.live_model_name()})
+                                               "errors": errors[:30], "live_model": content.live_model_name(),
+                                               "already_live": bool(run.model) and
+                                               run.model.split("/")[-1] == content.live_model_name()})
 
 
 @role_required
