@@ -472,6 +472,28 @@ def publish_model(model: str, scores: Dict[str, Any], report: str) -> Dict[str, 
         raise PublishFailed(str(e)) from e
 
 
+def published_versions() -> List[Dict[str, Any]]:
+    """Every publication and rollback in models/live.json, newest first, with whether its
+    model file still exists (only those can be put back)."""
+    versions = []
+    for entry in reversed(live_state().get("history") or []):
+        versions.append({**entry, "available": _publish.resolve_model(str(entry.get("model"))).exists()})
+    return versions
+
+
+def restore_version(model: str, user: str) -> Dict[str, Any]:
+    """Put an earlier published model back (it passed the gate when it was published)."""
+    entry = next((e for e in reversed(live_state().get("history") or []) if e.get("model") == model), None)
+    if entry is None:
+        raise PublishFailed("Dit model staat niet in de lijst van gepubliceerde modellen.")
+    path = _publish.resolve_model(model)
+    if not path.exists():
+        raise PublishFailed(f"Het modelbestand {model} bestaat niet meer.")
+    extra = {k: entry[k] for k in ("macro_f1", "accuracy") if k in entry}
+    extra.update(action="rollback", published_by=user)
+    return publish_model(model, extra, str(entry.get("report") or ""))
+
+
 def rollback() -> Dict[str, Any]:
     try:
         return _publish.rollback(rasa_url(), rasa_token())

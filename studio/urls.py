@@ -37,6 +37,7 @@ urlpatterns = [
     path("trainen/<int:run_id>/voorstellen/", training.propose, name="propose"),
     path("trainen/<int:run_id>/publiceren/", training.publish, name="publish"),
     path("terugzetten/", training.rollback, name="rollback"),
+    path("terugzetten/versie/", training.restore, name="restore"),
 ]
 
 handler403 = "studio.views.accounts.permission_denied"

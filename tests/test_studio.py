@@ -340,6 +340,11 @@ def test_train_publish_ask_and_roll_back(studio_env, browser):
     assert NEW_ANSWER not in back and back == old_answer
     rows = admin.locator("table", has_text="Publicaties").locator("tbody tr")
     assert "teruggezet" in rows.nth(0).inner_text() and ADMIN in rows.nth(1).inner_text()
+    # any earlier published version can be put back from the list: here the new one again
+    rows.nth(1).get_by_role("button", name=re.compile("Deze versie terugzetten")).click()
+    assert "Teruggezet" in admin.inner_text(".messages")
+    assert NEW_ANSWER in ask(stack, "studio-restored", NEW_QUESTIONS[0])
+    shot(admin, "publicaties")
 
     admin.get_by_role("link", name="Logboek").click()
     log = admin.inner_text("table.audit")
@@ -429,7 +434,7 @@ def test_nothing_without_login(studio_env):
         r = requests.get(url + path, allow_redirects=False, timeout=30)
         assert r.status_code == 302 and "/inloggen/" in r.headers["Location"], path
     before = (studio_env["root"] / "data/faq/kosten.yml").read_text(encoding="utf-8")
-    for path in ("onderwerpen/kosten/", "trainen/start/", "terugzetten/", "trainen/1/publiceren/",
+    for path in ("onderwerpen/kosten/", "trainen/start/", "terugzetten/", "terugzetten/versie/", "trainen/1/publiceren/",
                  "aanbieders/nieuw/", "inbox/toevoegen/"):
         r = requests.post(url + path, data={"antwoord": "x"}, allow_redirects=False, timeout=30)
         assert r.status_code in (302, 403), path
@@ -443,7 +448,7 @@ def test_redacteur_cannot_manage_accounts_or_roll_back(studio_env):
     assert session.get(url + "accounts/").status_code == 403
     token = csrf_of(session, url + "onderwerpen/")
     for path, data in (("accounts/", {"username": "eve", "password": "x" * 20, "role": "beheerder"}),
-                       ("terugzetten/", {})):
+                       ("terugzetten/", {}), ("terugzetten/versie/", {"model": "models/x.tar.gz"})):
         r = session.post(url + path, data={"csrfmiddlewaretoken": token, **data},
                          headers={"Referer": url}, allow_redirects=False)
         assert r.status_code == 403, path

@@ -15,9 +15,7 @@ from studio.roles import beheerder_required, role_required
 
 
 def _live_entries() -> list:
-    state = content.live_state()
-    history = list(reversed(state.get("history") or []))
-    return history[:20]
+    return content.published_versions()[:20]
 
 
 @role_required
@@ -131,4 +129,18 @@ def rollback(request: HttpRequest) -> HttpResponse:
     live = result["state"]["live"]
     record(request.user, "rollback", live["model"], f"teruggezet om {timezone.now():%H:%M}")
     messages.success(request, f"Teruggezet: de assistent gebruikt weer {live['model']}.")
+    return redirect("studio:train")
+
+
+@require_POST
+@beheerder_required
+def restore(request: HttpRequest) -> HttpResponse:
+    model = request.POST.get("model", "")
+    try:
+        content.restore_version(model, request.user.get_username())
+    except content.PublishFailed as e:
+        messages.error(request, f"Terugzetten mislukt: {e}")
+        return redirect("studio:train")
+    record(request.user, "rollback", model, "teruggezet naar een eerder gepubliceerde versie")
+    messages.success(request, f"Teruggezet: de assistent gebruikt weer {model}.")
     return redirect("studio:train")
