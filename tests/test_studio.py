@@ -356,6 +356,47 @@ def test_train_publish_ask_and_roll_back(studio_env, browser):
     admin.context.close()
 
 
+def test_add_a_topic_remove_it_and_undo_the_removal(studio_env, browser):
+    url, root = studio_env["url"], studio_env["root"]
+    topic = root / "data/faq/parkeren_mantelzorger.yml"
+    page = new_page(browser)
+    login(page, url, EDITOR, EDITOR_PW)
+    page.get_by_role("link", name="Nieuw onderwerp").click()
+    page.get_by_label("Naam van het onderwerp").fill("Parkeren!")
+    page.get_by_role("button", name="Verder").click()
+    assert "alleen kleine letters" in page.inner_text("main")
+    page.get_by_label("Naam van het onderwerp").fill("parkeren_mantelzorger")
+    page.get_by_role("button", name="Verder").click()
+    page.get_by_label("Korte titel (voor knoppen, maximaal 20 tekens)").fill("Parkeren")
+    page.get_by_label("Voorbeeldvragen (één vraag per regel)").fill(
+        "mag ik parkeren bij mijn moeder als mantelzorger\nparkeervergunning voor mantelzorgers\n"
+        "krijg ik een parkeerkaart als ik mantelzorg geef")
+    page.get_by_label("Antwoord", exact=True).fill("Vraag het aan uw gemeente. Soms krijgt u dan een kaart om "
+                                                   "bij uw naaste te parkeren. Niet elke gemeente doet dit.")
+    wait_for_feedback(page, "geen bron")
+    page.get_by_label("Titel bron 1").fill("Parkeren voor mantelzorgers")
+    page.get_by_label("Webadres bron 1").fill("https://www.mantelzorg.nl/onderwerpen/parkeren")
+    wait_for_feedback(page, "geen bron", present=False)
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Opgeslagen" in page.inner_text(".messages")
+    text = topic.read_text(encoding="utf-8")
+    assert "intent: faq/parkeren_mantelzorger" in text and "https://www.mantelzorg.nl/onderwerpen/parkeren" in text
+    assert 'parkeren_mantelzorger: "Parkeren"' in (root / "actions/topic_titles.yml").read_text(encoding="utf-8")
+
+    page.get_by_role("button", name="Verwijder parkeren_mantelzorger").click()
+    assert "is verwijderd" in page.inner_text(".messages") and not topic.exists()
+    assert "parkeren_mantelzorger" not in (root / "actions/topic_titles.yml").read_text(encoding="utf-8")
+    page.goto(url + "onderwerpen/parkeren_mantelzorger/geschiedenis/")
+    page.get_by_role("button", name="Ongedaan maken").click()
+    assert topic.read_text(encoding="utf-8") == text
+    # a topic other topics' buttons point to cannot be removed
+    page.goto(url + "onderwerpen/wat_doet_ondersteuner/")
+    page.get_by_role("button", name="Verwijder wat_doet_ondersteuner").click()
+    assert "Niet verwijderd" in page.inner_text(".messages")
+    assert (root / "data/faq/wat_doet_ondersteuner.yml").exists()
+    page.context.close()
+
+
 def test_a_new_provider_is_named_by_the_assistant_without_retraining(studio_env, browser):
     url, stack = studio_env["url"], studio_env["stack"]
     question = "Ik woon in 3841 AB, waar vind ik een cliëntondersteuner?"
