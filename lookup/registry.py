@@ -299,7 +299,8 @@ def _parse_row(
         digits = re.sub(r"[\s\-().]", "", phone)
         if not any(p.fullmatch(digits) for p in _PHONE_OK):
             err("ongeldig_telefoonnummer", "telefoon",
-                f"telefoonnummer '{phone}' klopt niet. Schrijf tien cijfers die met 0 beginnen (zoals 0xx xxx xxxx) of 14 + het netnummer.")
+                f"telefoonnummer '{phone}' klopt niet. Schrijf tien cijfers die met 0 beginnen "
+                "(zoals 0xx xxx xxxx) of 14 + het netnummer.")
 
     website = cell("website")
     if website and website.lower().startswith("www."):

@@ -1,4 +1,5 @@
-"""The run command: train when needed, start action server, Rasa server and the demo page.
+"""The run command: train when needed, start action server, Rasa server, the demo page and
+the editors' studio.
 
 The model it serves is the published one (models/live.json, written by ``make retrain``
 and ``make rollback``) when there is one; otherwise the current content's model, trained
@@ -71,11 +72,13 @@ def main() -> int:
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     web_port = int(os.environ.get("WEB_PORT", "8080"))
+    studio_port = int(os.environ.get("STUDIO_PORT", "8090"))
     workdir = ROOT / "build" / "run"
     workdir.mkdir(parents=True, exist_ok=True)
     endpoints = Path(os.environ.get("RASA_ENDPOINTS", "")) if os.environ.get("RASA_ENDPOINTS") else \
         write_endpoints(workdir / "endpoints.yml", action_port, ROOT / "rasa_tracker.db")
-    stack = Stack(model=model, workdir=workdir, token=load_or_create_token(),
+    token = load_or_create_token()
+    stack = Stack(model=model, workdir=workdir, token=token,
                   rasa_port=rasa_port, action_port=action_port, endpoints=endpoints,
                   cors=cors_setting(os.environ, web_port))
     print("Starting the action server and the Rasa server (this takes about half a minute) ...", flush=True)
@@ -84,10 +87,17 @@ def main() -> int:
         [sys.executable, "-m", "web.serve", "--port", str(web_port), "--rasa-url", f"http://localhost:{rasa_port}"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+    studio = subprocess.Popen(
+        [sys.executable, "-m", "studio.serve", "--port", str(studio_port)], cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": f"http://localhost:{rasa_port}", "RASA_TOKEN": token,
+             "STUDIO_TRACKER_ENDPOINTS": str(endpoints)},
+        stdout=open(workdir / "studio.log", "ab"), stderr=subprocess.STDOUT,
+    )
     rest_example = '{"sender": "u1", "message": "hallo"}'
     print(f"""
 De assistent draait.
   Demo-webpagina (chat):   http://localhost:{web_port}/
+  Redactiestudio:          http://localhost:{studio_port}/   (eerste beheerder: make studio-beheerder)
   REST:                    POST http://localhost:{rasa_port}/webhooks/rest/webhook  {rest_example}
   HTTP API (met token):    http://localhost:{rasa_port}/status?token=<RASA_TOKEN uit .env.local>
   Actieserver:             http://localhost:{action_port}/health
@@ -105,7 +115,8 @@ Stoppen: Ctrl-C
     signal.signal(signal.SIGINT, stop)
     try:
         while not stopping:
-            processes = ((stack.rasa_proc, "Rasa server"), (stack.action_proc, "action server"), (web, "web server"))
+            processes = ((stack.rasa_proc, "Rasa server"), (stack.action_proc, "action server"), (web, "web server"),
+                         (studio, "studio"))
             for proc, what in processes:
                 if proc is not None and proc.poll() is not None:
                     print(f"The {what} stopped (exit {proc.returncode}); see {workdir}", file=sys.stderr)
@@ -113,6 +124,7 @@ Stoppen: Ctrl-C
             time.sleep(1)
     finally:
         web.terminate()
+        studio.terminate()
         stack.stop()
     return 0
 
