@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 SPACY_DOC = "text_spacy_doc"
 PLACEHOLDERS = {"postcode": " postcodeplek ", "gemeente": " gemeenteplek "}
 RANKING_LENGTH = 10
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 EMBEDDING = "embedding"  # the FeatureUnion part that holds no fitted state (nothing to store)
 
 
@@ -105,7 +106,11 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return {"char_ngrams": [1, 4], "word_ngrams": [1, 2], "C": 30.0, "random_seed": 42,
                 "retrieval_intent": "faq",
                 # weight of the sentence embedding beside the n-grams; 0 leaves it out
-                "sentence_embedding": 0.0}
+                "sentence_embedding": 0.0,
+                # greet/goodbye/thank/affirm/deny are short, closed expressions: below this
+                # confidence the message is not taken as one (a "tot ziens" to gibberish ends
+                # the conversation); the fallback asks instead
+                "small_talk_min_confidence": 0.4}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -188,7 +193,10 @@ class TopicClassifier(IntentClassifier, GraphComponent):
                 label = retrieval
             if all(r["name"] != label for r in ranking):
                 ranking.append({"name": label, PREDICTED_CONFIDENCE_KEY: confidence})
-        message.set(INTENT, ranking[0], add_to_output=True)
+        top = ranking[0]
+        if top["name"] in SMALL_TALK and top[PREDICTED_CONFIDENCE_KEY] < self.config["small_talk_min_confidence"]:
+            top = {"name": top["name"], PREDICTED_CONFIDENCE_KEY: 0.0}  # the FallbackClassifier takes it
+        message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)
         if topics:
             top = topics[0]

@@ -48,8 +48,9 @@ def is_exhausted(text: str) -> bool:
 
 
 def any_danger_answer(text: str) -> bool:
-    """The acute or the violence answer (a level-1 or level-2 reply): both name 112."""
-    return "112" in text
+    """The acute or the violence answer (a level-1 or level-2 reply). Not just "112": the
+    ontspoorde-zorg topic, an answer to a question about Veilig Thuis, names 112 too."""
+    return is_acute(text) or is_violence(text)
 
 
 LEVELS = [(ACUTE, is_acute), (VIOLENCE, is_violence), (EXHAUSTED, is_exhausted)]

@@ -37,7 +37,7 @@ def test_other_scripts_are_detected() -> None:
 
 
 def _reply(stack: Stack, text: str) -> str:
-    return "\n".join(bot_texts(stack.send(_sender(), text)))
+    return bot_texts(stack.send(_sender("answer"), text))
 
 
 @pytest.mark.server

@@ -1,0 +1,61 @@
+"""Rasa NLU component: a question about where to go, naming a place, becomes a lookup for that place.
+
+A resident who writes "Ik woon in Zeewolde. Waar kan ik terecht voor ondersteuning?" wants the
+help in Zeewolde, not the general answer that says "bel uw gemeente". When the message names
+a gemeente, kern or postcode (the entity ruler found it) and the classifier's topic is one whose
+answer sends people to their gemeente or a cliëntondersteuner (or the classifier is unsure and
+the message asks who or where), the intent becomes
+``inform_location``: ``action_change_location`` then remembers the place and, because the
+message asks where to go, answers with the lookup for that place in the same turn.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlp.intent_override import IntentOverride
+from nlp.other_language import topic_label
+
+INTENT_NAME = "inform_location"
+PLACE_ENTITIES = {"gemeente", "postcode"}
+# topics whose answer is "go to your gemeente / a cliëntondersteuner near you"
+WHERE_TO_GO_TOPICS = frozenset({
+    "faq/regelen_via_gemeente", "faq/wmo_loket_wijkteam", "faq/gemeente_voor_mantelzorgers",
+    "faq/geen_clientondersteuning_gevonden", "faq/sociale_kaart", "faq/wat_is_clientondersteuning",
+    "faq/mantelzorger_ondersteuning_voor_zichzelf",
+})
+# an unsure classifier on a message that names a place and asks who or where: the lookup
+UNSURE_BELOW = 0.5
+_WHO_OR_WHERE = re.compile(r"\b(?:terecht|bij wie|wie biedt|wie helpt|waar kan|waar moet|waar vind)\b", re.I)
+
+
+def names_a_place(message: Message) -> bool:
+    return any(entity.get("entity") in PLACE_ENTITIES for entity in message.get(ENTITIES) or [])
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class PlaceQuestionDetector(IntentOverride):
+    """Where-to-go questions with a place: see the module docstring."""
+
+    intent_name = INTENT_NAME
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/") or not names_a_place(message):
+                continue
+            confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
+            unsure_where = confidence < UNSURE_BELOW and _WHO_OR_WHERE.search(text)
+            if topic_label(message) in WHERE_TO_GO_TOPICS or unsure_where:
+                intent = {"name": self.intent_name, "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
