@@ -1,4 +1,8 @@
-"""Two upstream inefficiencies of Rasa 3.6 fixed for our server process (same behaviour).
+"""Upstream inefficiencies of Rasa 3.6 fixed for our server process.
+
+The first two keep Rasa's behaviour exactly; the third (ops/session_rollover.py) ends a
+session after ``SESSION_MAX_TURNS`` user messages, carrying its state over, so that a turn's
+cost does not grow with the conversation.
 
 Profiled with py-spy under load (bench/serving_bench.py, see results/benchmarks.md):
 
@@ -19,6 +23,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Dict, Text
 
+from ops import session_rollover
+
 _applied = False
 
 
@@ -28,6 +34,7 @@ def apply() -> None:
         return
     _cache_action_response_validator()
     _sqlite_wal()
+    session_rollover.apply()
     _applied = True
 
 
