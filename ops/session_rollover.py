@@ -20,7 +20,7 @@ Rasa's own answer to "forget old history" is the conversation session, so we use
 * A session that ends by silence (``session_expiration_time``, 60 minutes) carries over
   nothing, as before: ``carry_over_slots_to_new_session: false`` in domain.yml — a carer who
   comes back another day is asked for the woonplaats again (privacy over convenience; see
-  docs/privacy-sessions.md).
+  docs/sessions.md).
 
 Everything before the newest ``session_started`` stays stored (``GET /conversations/<id>/
 tracker?include_events=ALL``, the purge command's retention) but is no longer loaded for a turn.

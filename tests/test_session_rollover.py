@@ -3,7 +3,7 @@
 Against the shared running stack (SESSION_MAX_TURNS at its default): after that many user
 messages, at a rest point, Rasa starts a new session that carries over the slots (the
 woonplaats) and an open form; Rasa loads only that session for the next turn. After 60
-minutes of silence the new session forgets the woonplaats (privacy; docs/privacy-sessions.md).
+minutes of silence the new session forgets the woonplaats (privacy; docs/sessions.md).
 The events are read from the stack's SQLite tracker store; the one direct write ages a
 conversation (there is no other way to make an hour pass).
 """
