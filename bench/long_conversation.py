@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -101,11 +102,26 @@ def profile_shares(records: List[Dict[str, float]], at: Sequence[int]) -> Dict[s
     return out
 
 
+def stored_size(stack: Stack, sender: str, turns: int) -> Dict[str, Any]:
+    """Events and bytes (event JSON) the tracker store holds for one conversation, per turn."""
+    marker = getattr(stack, "db_marker", "?")  # DB-API parameter style: sqlite3 "?", psycopg2 "%s"
+    connection = stack.db_connect()  # type: ignore[attr-defined]
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f"SELECT COUNT(*), SUM(LENGTH(data)) FROM events WHERE sender_id = {marker}", (sender,))
+        events, data_bytes = cursor.fetchone()
+    finally:
+        connection.close()
+    return {"events": int(events), "data_bytes": int(data_bytes or 0),
+            "events_per_turn": round(events / turns, 1), "bytes_per_turn": int((data_bytes or 0) / turns)}
+
+
 @contextlib.contextmanager
 def store_stack(store: str, model: Path, workdir: Path, env: Dict[str, str]) -> Iterator[Stack]:
     """A running action server + Rasa server on the given tracker store."""
     services: List[Any] = []
     stack = Stack(model=model, workdir=workdir)
+    stack.db_connect = lambda: sqlite3.connect(workdir / "tracker.db")  # type: ignore[attr-defined]
     try:
         if store == "postgresql":
             from ops.services import PostgresServer, RedisServer
@@ -115,6 +131,8 @@ def store_stack(store: str, model: Path, workdir: Path, env: Dict[str, str]) -> 
             pg.start()
             redis.start()
             stack.endpoints = PRODUCTION_ENDPOINTS
+            stack.db_connect = pg.connect  # type: ignore[attr-defined]
+            stack.db_marker = "%s"  # type: ignore[attr-defined]
             env = {**env, **pg.env(), **redis.env(), "ACTION_SERVER_URL": f"{stack.action_url}/webhook"}
         stack.env = dict(env)
         stack.start()
@@ -138,6 +156,7 @@ def measure(model: Path, stores: Sequence[str], turns: int, profile: bool,
             with store_stack(store, model, Path(tmp) / "stack", env) as stack:
                 run = asyncio.run(drive(f"{stack.rasa_url}/webhooks/rest/webhook", turns))
                 row = summary(run["latencies_ms"], run["failures"])
+                row["stored"] = stored_size(stack, run["sender"], turns)
                 row["rasa_peak_rss_mb"] = peak_rss_mb(stack.rasa_proc.pid if stack.rasa_proc else None)
                 if profile:
                     records = [json.loads(line) for line in profile_file.read_text().splitlines() if line]
@@ -155,11 +174,14 @@ def markdown(result: Dict[str, Any]) -> str:
              f"- command: `{result['command']}`",
              f"- one conversation of {result['turns']} turns of the serving benchmark's scripted mix, "
              "one message at a time over the REST webhook", "",
-             "| store | first 50 median ms | last 50 median ms | last/first | failures | Rasa peak RSS MB |",
-             "| --- | --- | --- | --- | --- | --- |"]
+             "| store | first 50 median ms | last 50 median ms | last/first | failures | Rasa peak RSS MB | "
+             "events stored per turn | bytes stored per turn |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for store, row in result["stores"].items():
+        st = row.get("stored") or {}
         lines.append(f"| {store} | {row['first_50_median_ms']} | {row['last_50_median_ms']} | "
-                     f"{row['last_over_first']} | {row['failures']} | {row['rasa_peak_rss_mb']} |")
+                     f"{row['last_over_first']} | {row['failures']} | {row['rasa_peak_rss_mb']} | "
+                     f"{st.get('events_per_turn')} | {st.get('bytes_per_turn')} |")
     for store, row in result["stores"].items():
         if "profile" not in row:
             continue
