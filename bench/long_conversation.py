@@ -144,7 +144,7 @@ def store_stack(store: str, model: Path, workdir: Path, env: Dict[str, str]) -> 
 
 
 def measure(model: Path, stores: Sequence[str], turns: int, profile: bool,
-            extra_env: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+            extra_env: Optional[Dict[str, str]] = None, partial: Optional[Path] = None) -> Dict[str, Any]:
     result: Dict[str, Any] = {"model": model.name, "turns": turns, "stores": {}}
     for store in stores:
         with tempfile.TemporaryDirectory(prefix="long-") as tmp:
@@ -163,6 +163,8 @@ def measure(model: Path, stores: Sequence[str], turns: int, profile: bool,
                     row["profile"] = profile_shares(records, [50, 300, 1000])
             print(json.dumps({k: v for k, v in row.items() if k != "profile"}), flush=True)
             result["stores"][store] = row
+            if partial is not None:  # a long run keeps what it has measured so far
+                partial.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
 
 
@@ -221,7 +223,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     if model is None:
         raise SystemExit("no model for the current content: run python -m ops.model_state first")
     extra_env = dict(item.split("=", 1) for item in args.env)
-    result = measure(model, args.stores, args.turns, args.profile, extra_env)
+    RESULTS.mkdir(exist_ok=True)
+    result = measure(model, args.stores, args.turns, args.profile, extra_env,
+                     partial=RESULTS / f"{args.out}.partial.json")
+    (RESULTS / f"{args.out}.partial.json").unlink(missing_ok=True)
     result["stamp"] = stamp()
     result["env"] = extra_env
     result["note"] = args.note
