@@ -43,8 +43,8 @@ def turn_mix() -> List[str]:
     return [text for script in SCRIPTS for text in script]
 
 
-COMPONENTS = ["lock", "tracker_retrieve", "event_replay", "policies", "action_payload", "action_call",
-              "tracker_save"]
+COMPONENTS = ["lock", "tracker_retrieve", "event_replay", "nlu", "slot_extraction", "policies", "action_payload",
+              "action_call", "tracker_save"]
 PRODUCTION_ENDPOINTS = ROOT / "config" / "endpoints.production.yml"
 WINDOW = 50
 
@@ -174,14 +174,14 @@ def markdown(result: Dict[str, Any]) -> str:
              f"- date: {s['date']}; commit: {s['commit']}",
              f"- machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gb']} GB; {m['os']}; Python {m['python']}",
              f"- command: `{result['command']}`",
-             f"- one conversation of {result['turns']} turns of the serving benchmark's scripted mix, "
-             "one message at a time over the REST webhook", "",
-             "| store | first 50 median ms | last 50 median ms | last/first | failures | Rasa peak RSS MB | "
+             "- one conversation of the serving benchmark's scripted mix, one message at a time over the REST webhook",
+             "",
+             "| store | turns | first 50 median ms | last 50 median ms | last/first | failures | Rasa peak RSS MB | "
              "events stored per turn | bytes stored per turn |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for store, row in result["stores"].items():
         st = row.get("stored") or {}
-        lines.append(f"| {store} | {row['first_50_median_ms']} | {row['last_50_median_ms']} | "
+        lines.append(f"| {store} | {row['turns']} | {row['first_50_median_ms']} | {row['last_50_median_ms']} | "
                      f"{row['last_over_first']} | {row['failures']} | {row['rasa_peak_rss_mb']} | "
                      f"{st.get('events_per_turn')} | {st.get('bytes_per_turn')} |")
     for store, row in result["stores"].items():
@@ -200,7 +200,9 @@ def markdown(result: Dict[str, Any]) -> str:
               "decoding; *event_replay* = rebuilding the tracker from its events; *policies* = predicting the next "
               "actions (featurizing the history included); *action_payload* = serialising the tracker for the action "
               "server; *action_call* = the HTTP call to the action server; *tracker_save* = writing the new events; "
-              "*other* = NLU, channel, responses. Total is measured inside the server (without HTTP).", ""]
+              "*nlu* = parsing the message; *slot_extraction* = Rasa's action_extract_slots; *other* = the rest of "
+              "the processor (session check, events and responses on the tracker) and the channel; parts not measured "
+              "in a run show 0. Total is measured inside the server (without HTTP).", ""]
     if result.get("note"):
         lines += [result["note"], ""]
     return "\n".join(lines)

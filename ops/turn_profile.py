@@ -10,6 +10,7 @@ functions with timers and appends one JSON line per handled message to that file
 * ``policies`` — predicting the next actions (policy featurization of the history included);
 * ``action_payload`` — serialising the tracker for the action server (``_action_call_format``);
 * ``action_call`` — the HTTP round trip to the action server (its own parsing included);
+* ``nlu`` — parsing the message; ``slot_extraction`` — Rasa's ``action_extract_slots``;
 * ``total`` — the whole ``Agent.handle_message``; ``events_loaded`` and ``payload_bytes`` too.
 
 Meant for one conversation at a time (one accumulator per process); off by default, and
@@ -88,6 +89,9 @@ def apply(path: str) -> None:
     SQLTrackerStore.save = _timed("tracker_save", SQLTrackerStore.save)  # type: ignore[assignment]
     MessageProcessor._predict_next_with_tracker = _timed_sync(  # type: ignore[assignment]
         "policies", MessageProcessor._predict_next_with_tracker)
+    MessageProcessor.parse_message = _timed("nlu", MessageProcessor.parse_message)  # type: ignore[assignment]
+    MessageProcessor.run_action_extract_slots = _timed(  # type: ignore[assignment]
+        "slot_extraction", MessageProcessor.run_action_extract_slots)
 
     original_format = RemoteAction._action_call_format
 
