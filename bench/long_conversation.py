@@ -183,7 +183,7 @@ def markdown(result: Dict[str, Any]) -> str:
         st = row.get("stored") or {}
         lines.append(f"| {store} | {row['turns']} | {row['first_50_median_ms']} | {row['last_50_median_ms']} | "
                      f"{row['last_over_first']} | {row['failures']} | {row['rasa_peak_rss_mb']} | "
-                     f"{st.get('events_per_turn')} | {st.get('bytes_per_turn')} |")
+                     f"{st.get('events_per_turn', '—')} | {st.get('bytes_per_turn', '—')} |")
     for store, row in result["stores"].items():
         if "profile" not in row:
             continue
@@ -191,7 +191,8 @@ def markdown(result: Dict[str, Any]) -> str:
                   "| part | " + " | ".join(f"turn {t}" for t in row["profile"]) + " |",
                   "| --- |" + " --- |" * len(row["profile"])]
         for name in COMPONENTS + ["other"]:
-            cells = [f"{p[name]['ms']} ms ({round(p[name]['share'] * 100)} %)" for p in row["profile"].values()]
+            cells = [f"{p[name]['ms']} ms ({round(p[name]['share'] * 100)} %)" if name in p else "—"
+                     for p in row["profile"].values()]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("| **total** | " + " | ".join(f"{p['total_ms']} ms" for p in row["profile"].values()) + " |")
         lines.append("| events loaded (most in one turn) | " + " | ".join(str(p["events_loaded"]) for p in row["profile"].values()) + " |")
