@@ -186,6 +186,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--realistic-seconds", type=float, default=60)
     parser.add_argument("--long-turns", type=int, default=1000, help="long conversation (0: skip)")
     parser.add_argument("--write", action="store_true", help="write results/serving.{md,json}")
+    parser.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE",
+                        help="also measure the three shapes with this server environment, alternating with "
+                             "ours (e.g. SESSION_MAX_TURNS=0 and RASA_DEFER_TENSORFLOW=off: Rasa's behaviour)")
+    parser.add_argument("--repeat", type=int, default=1, help="with --compare: rounds of ours/compared")
     args = parser.parse_args(argv)
     from ops.model_state import current_model
 
@@ -195,6 +199,15 @@ def main(argv: Optional[List[str]] = None) -> None:
     result = measure(model, args.rounds, args.saturated_seconds, args.realistic_seconds,
                      long_turns=args.long_turns)
     print(json.dumps(result, indent=1))
+    if args.compare:
+        compare_env = dict(item.split("=", 1) for item in args.compare)
+        result["comparison"] = {"env": compare_env, "rounds": []}
+        for _ in range(args.repeat):
+            pair = {"ours": measure(model, args.rounds, args.saturated_seconds, args.realistic_seconds),
+                    "compared": measure(model, args.rounds, args.saturated_seconds, args.realistic_seconds,
+                                        extra_env=compare_env)}
+            result["comparison"]["rounds"].append(pair)
+            print(json.dumps(pair), flush=True)
     if args.write:
         result = {"stamp": stamp(), "command": "PYTHONPATH=. .venv/bin/python -m bench.serving_bench "
                   + " ".join(argv if argv is not None else sys.argv[1:]), "serving": result}
@@ -247,6 +260,19 @@ def markdown(r: Dict[str, Any]) -> str:
                      f"{x['p95_ms']} | {x['p99_ms']} |")
     lines += ["", f"Rasa RSS after load {v['rasa_rss_after_load_mb']} MB, peak {v['rasa_peak_rss_mb']} MB; "
               f"action server peak {v['action_peak_rss_mb']} MB.", ""]
+    comparison = v.get("comparison")
+    if comparison:
+        env = " ".join(f"{k}={val}" for k, val in comparison["env"].items())
+        lines += [f"## Ours against `{env}`, alternating in the same run (the ratio is the figure)", "",
+                  "| round | server | load s | seq p50 ms | seq p95 ms | saturated msg/s | realistic p95 ms | Rasa peak RSS MB |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for i, pair in enumerate(comparison["rounds"], 1):
+            for key, label in (("ours", "ours"), ("compared", env)):
+                x = pair[key]
+                lines.append(f"| {i} | {label} | {x['load_seconds']} | {x['sequential']['p50_ms']} | "
+                             f"{x['sequential']['p95_ms']} | {x['saturated']['messages_per_second']} | "
+                             f"{x['realistic']['p95_ms']} | {x['rasa_peak_rss_mb']} |")
+        lines.append("")
     return "\n".join(lines)
 
 
