@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bench.common import BENCH_MODELS, RESULTS, stamp
 from bench.nlu_bench import rasa_model_scores, tfidf_lr_baselines
-from bench.serving_bench import SCRIPTS, measure
+from bench.serving_bench import SCRIPTS, goal_rows, measure
 from editor.realistic import evaluate_realistic
 from ops.model_state import ROOT, TRAINING_RECORD, ensure_spacy_pipeline, rasa_bin, rasa_env
 
@@ -52,7 +52,7 @@ LABELS = {
     "previous_diet": "previous config: DIET + ResponseSelector + TED",
 }
 GOALS = {"seq_p50_ms": 25, "saturated_msg_s": 40, "realistic_p95_ms": 150, "load_s": 15,
-         "rasa_rss_mb": 800, "train_s": 300, "macro_f1": 0.95}
+         "rasa_rss_mb": 400, "train_s": 300, "macro_f1": 0.95}
 
 
 def write_no_embedding_config() -> None:
@@ -110,7 +110,8 @@ def run(reuse: bool, saturated_seconds: float, realistic_seconds: float) -> Dict
     for key, model, env in targets:
         print(f"serving {key} ...", flush=True)
         out["serving"][key] = measure(model, saturated_seconds=saturated_seconds,
-                                      realistic_seconds=realistic_seconds, extra_env=env)
+                                      realistic_seconds=realistic_seconds, extra_env=env,
+                                      long_turns=1000 if key == "ours" else 0)
         print(json.dumps(out["serving"][key]), flush=True)
     return out
 
@@ -145,6 +146,7 @@ def markdown(r: Dict[str, Any]) -> str:
               _yes(ours["load_seconds"] <= GOALS["load_s"])]),
         _row(["peak RSS Rasa server", f"≤ {GOALS['rasa_rss_mb']} MB", f"{ours['rasa_peak_rss_mb']} MB",
               _yes((ours["rasa_peak_rss_mb"] or 1e9) <= GOALS["rasa_rss_mb"])]),
+        *[_row([f, g, m, _yes(ok)]) for f, g, m, ok in goal_rows(ours)[5:]],
         _row(["full training", f"≤ {GOALS['train_s']} s", f"{train_s} s",
               _yes(train_s is not None and train_s <= GOALS["train_s"])]),
         "", "## Held-out NLU (tests/nlu/heldout, never trained on; FAQ on the full faq/<topic> label)", "",

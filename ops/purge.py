@@ -4,7 +4,13 @@
     make purge DAYS=90 [ENDPOINTS=config/endpoints.production.yml]
 
 A conversation is old when its *last* event is older than N days; then all its events go
-(one statement, so a user who writes again during the purge keeps the conversation). Works
+(one statement, so a user who writes again during the purge keeps the conversation).
+A conversation that goes on (a carer on WhatsApp keeps one number for months) loses its
+*older sessions*: every event older than N days that lies before the conversation's latest
+``session_started``. The current session, which Rasa loads for the next message, is never
+touched, and sessions roll over after ``SESSION_MAX_TURNS`` messages
+(ops/session_rollover.py), so what is kept per conversation is bounded by the messages of
+the last N days plus one session. Works
 on the tracker store of the endpoints file: SQLite (the default) and PostgreSQL (or any SQL
 dialect Rasa supports), with ``${VAR}`` values taken from the environment, as Rasa does.
 The default endpoints file is ``$RASA_ENDPOINTS``, else ``endpoints.yml``.
@@ -36,6 +42,13 @@ OLD_SENDERS = ("SELECT sender_id FROM (SELECT sender_id FROM events GROUP BY sen
 COUNT_CONVERSATIONS = sa.text(f"SELECT COUNT(*) FROM ({OLD_SENDERS}) AS counted")
 COUNT_EVENTS = sa.text(f"SELECT COUNT(*) FROM events WHERE sender_id IN ({OLD_SENDERS})")
 DELETE_EVENTS = sa.text(f"DELETE FROM events WHERE sender_id IN ({OLD_SENDERS})")
+# Events older than the cutoff and older than their conversation's latest session start.
+OLD_SESSION_EVENTS = ("SELECT id FROM (SELECT e.id FROM events e JOIN (SELECT sender_id, "
+                      "MAX(timestamp) AS started FROM events WHERE type_name = 'session_started' "
+                      "GROUP BY sender_id) s ON s.sender_id = e.sender_id "
+                      "WHERE e.timestamp < s.started AND e.timestamp < :cutoff) AS old_ids")
+COUNT_OLD_SESSION_EVENTS = sa.text(f"SELECT COUNT(*) FROM ({OLD_SESSION_EVENTS}) AS counted")
+DELETE_OLD_SESSION_EVENTS = sa.text(f"DELETE FROM events WHERE id IN ({OLD_SESSION_EVENTS})")
 
 
 class PurgeConfigError(Exception):
@@ -48,6 +61,7 @@ class PurgeResult:
     events: int
     cutoff: float
     dry_run: bool
+    old_session_events: int = 0
 
     def summary(self, days: Union[int, float]) -> str:
         """One Dutch line, e.g. "Verwijderd: 2 gesprekken (57 gebeurtenissen), ..."."""
@@ -55,7 +69,12 @@ class PurgeResult:
         what = (f"{_count(self.conversations, 'gesprek', 'gesprekken')} "
                 f"({_count(self.events, 'gebeurtenis', 'gebeurtenissen')})")
         head = "Proefdraai, niets verwijderd. Te verwijderen" if self.dry_run else "Verwijderd"
-        return f"{head}: {what}, laatste bericht ouder dan {days} dagen (vóór {when})."
+        line = f"{head}: {what}, laatste bericht ouder dan {days} dagen (vóór {when})."
+        if self.old_session_events:
+            line += (f" Uit lopende gesprekken: "
+                     f"{_count(self.old_session_events, 'gebeurtenis', 'gebeurtenissen')} "
+                     f"uit oudere sessies van vóór die datum.")
+        return line
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -103,7 +122,11 @@ def purge(engine: Engine, days: float, now: Optional[float] = None,
         if not dry_run and conversations:
             deleted = connection.execute(DELETE_EVENTS, {"cutoff": cutoff}).rowcount
             events = deleted if deleted is not None and deleted >= 0 else events
-    return PurgeResult(conversations, events, cutoff, dry_run)
+        old = int(connection.execute(COUNT_OLD_SESSION_EVENTS, {"cutoff": cutoff}).scalar() or 0)
+        if not dry_run and old:
+            deleted = connection.execute(DELETE_OLD_SESSION_EVENTS, {"cutoff": cutoff}).rowcount
+            old = deleted if deleted is not None and deleted >= 0 else old
+    return PurgeResult(conversations, events, cutoff, dry_run, old)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
