@@ -12,7 +12,7 @@ payload and call, tracker save) and reports each share around turns 50, 300 and 
     PYTHONPATH=. .venv/bin/python -m bench.long_conversation --profile        # SQLite and PostgreSQL
     PYTHONPATH=. .venv/bin/python -m bench.long_conversation --stores sqlite --turns 300
 
-``--stores postgresql`` starts private PostgreSQL and Redis servers (ops/services.py, Debian's
+``--stores postgresql`` starts private PostgreSQL and Redis servers (tests/scaleout/services.py, Debian's
 packages) and runs Rasa on config/endpoints.production.yml, as the scale-out test does.
 Results: results/long_conversation.{md,json}, with machine, date and commit.
 """
@@ -124,7 +124,7 @@ def store_stack(store: str, model: Path, workdir: Path, env: Dict[str, str]) -> 
     stack.db_connect = lambda: sqlite3.connect(workdir / "tracker.db")  # type: ignore[attr-defined]
     try:
         if store == "postgresql":
-            from ops.services import PostgresServer, RedisServer
+            from tests.scaleout.services import PostgresServer, RedisServer
 
             pg, redis = PostgresServer(), RedisServer()
             services = [pg, redis]

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from ops.model_state import ROOT, rasa_env
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 
 CHECK = r'''
 import json, sys, tarfile

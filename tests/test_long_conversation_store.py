@@ -22,7 +22,8 @@ import pytest
 
 from ops.model_state import ROOT, rasa_env
 from ops.session_rollover import DEFAULT_MAX_TURNS
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 
 pytestmark = pytest.mark.server
 

@@ -20,7 +20,8 @@ import yaml
 
 from ops.model_state import ROOT
 from ops.session_rollover import CONTEXT_INTENTS, DEFAULT_MAX_TURNS, OPEN_QUESTIONS, ROLLOVER_METADATA
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 from safety.levels import ACUTE_RESPONSE, CHECK_RESPONSE
 
 FAQ = "wat is respijtzorg"
