@@ -36,7 +36,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import Blueprint
 
-from channels.outbound import user_ref
+from channels.pseudonym import user_ref
 from safety.channel_reply import safety_answer
 
 logger = logging.getLogger(__name__)

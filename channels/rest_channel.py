@@ -31,7 +31,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from channels.api_guard import ChannelBlueprint
-from channels.input_text import LONG_MESSAGE_NOTE, clean_text, strip_controls
+from channels.input_text import LONG_MESSAGE_NOTE, clean_text, has_controls, strip_controls
+from channels.request_limits import optional_metadata
 from channels.never_silent import NeverSilent
 
 logger = logging.getLogger(__name__)
@@ -66,8 +67,10 @@ class BadRequest:
 def _sender(value: Any) -> Optional[str]:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
+    if has_controls(str(value)):  # before trimming: "x\n" is refused, not read as "x"
+        return None
     sender = str(value).strip()
-    if not sender or len(sender) > MAX_SENDER_CHARS or strip_controls(sender) != sender:
+    if not sender or len(sender) > MAX_SENDER_CHARS:
         return None
     return sender
 
@@ -76,7 +79,7 @@ def parse_request(body: bytes) -> Union[RestRequest, BadRequest]:
     """Check a webhook body; never raises."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deeply nested
         return BadRequest("body", NOT_JSON)
     if not isinstance(data, dict):
         return BadRequest("body", NOT_JSON)
@@ -91,7 +94,7 @@ def parse_request(body: bytes) -> Union[RestRequest, BadRequest]:
     channel = data.get("input_channel")
     channel = strip_controls(channel)[:64] if isinstance(channel, str) and channel.strip() else None
     cleaned = clean_text(data["message"])
-    return RestRequest(sender, cleaned.text, cleaned.truncated, channel, metadata)
+    return RestRequest(sender, cleaned.text, cleaned.truncated, channel, optional_metadata(metadata))
 
 
 def bad_request(error: BadRequest) -> HTTPResponse:

@@ -36,6 +36,7 @@ import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Union
 
+import engineio.payload
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
@@ -43,8 +44,14 @@ from sanic import Blueprint
 
 from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
+from channels.request_limits import PUBLIC_MAX_BYTES, cap_metadata
 
 logger = logging.getLogger(__name__)
+
+# python-engineio refuses a long-polling POST of more than 16 packets whole ("Too many
+# packets in payload"): a browser that queued messages while offline lost them all. The
+# body limit (PUBLIC_MAX_BYTES) bounds a payload anyway.
+MAX_PACKETS_PER_POLL = 256
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
 
@@ -76,6 +83,8 @@ class SocketIOInput(RasaSocketIOInput):
         sio = self.sio
         assert sio is not None
         sio.eio.cors_allowed_origins = allowed_origins(os.environ)
+        sio.eio.max_http_buffer_size = PUBLIC_MAX_BYTES  # WebSocket messages too
+        engineio.payload.Payload.max_decode_packets = MAX_PACKETS_PER_POLL
         # CORS response headers stay with `rasa run --cors` (sanic-cors covers this route
         # too); engineio adding its own would send the header twice, which browsers refuse.
         sio.eio._cors_headers = lambda environ: []
@@ -130,6 +139,6 @@ class SocketIOInput(RasaSocketIOInput):
                 await output_channel.send_text_message(sender_id, LONG_MESSAGE_NOTE)
             await guarded(UserMessage(cleaned.text, output_channel, sender_id,
                                       input_channel=self.name(),
-                                      metadata=metadata if isinstance(metadata, dict) else {}))
+                                      metadata=cap_metadata(metadata)))
 
         return socketio_webhook

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -13,6 +14,10 @@ from ops.stack import Stack, free_port
 from tests.fakes import FakeGraphAPI, FakeTwilioAPI, channel_env
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# One channel secret (channels.pseudonym) for this test process and every server it starts,
+# as on replicas that share it: Redis keys and signed web-chat session ids agree.
+os.environ.setdefault("CHANNEL_SECRET", secrets.token_urlsafe(24))
 
 
 def require_model() -> Path:
