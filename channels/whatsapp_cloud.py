@@ -50,6 +50,7 @@ from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
 from channels.outbound import post
 from channels.pseudonym import user_ref
+from channels.sender_ids import WHATSAPP_CLOUD, channel_user, conversation_id
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.shared_state import channel_state
 from channels.signatures import verify_meta_signature
@@ -171,6 +172,7 @@ class WhatsAppCloudOutput(OutputChannel):
     async def _deliver(self, recipient_id: Text, reply: fmt.FormattedReply) -> None:
         if not reply.messages:
             return
+        recipient_id = channel_user(WHATSAPP_CLOUD, recipient_id)  # Rasa names the conversation
         decision = self.window.decide(recipient_id, template_configured=bool(self.template_name))
         if decision == SEND:
             if reply.remember:
@@ -343,7 +345,8 @@ class WhatsAppCloudInput(InputChannel):
         cleaned = clean_text(text or "")
         if cleaned.truncated:
             await output.send_text_message(sender, LONG_MESSAGE_NOTE)
-        await on_new_message(UserMessage(cleaned.text, output, sender, input_channel=self.name(),
+        await on_new_message(UserMessage(cleaned.text, output, conversation_id(WHATSAPP_CLOUD, sender),
+                                         input_channel=self.name(),
                                          message_id=message_id or None, metadata=metadata))
         return kind
 

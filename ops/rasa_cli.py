@@ -12,6 +12,7 @@ Two safeguards for the API token:
   which every local user can read (`ps`, /proc/<pid>/cmdline);
 - `ops.log_redaction`: no log line carries `token=...` (Sanic logs the URL of a failed
   request in full).
+`ops.action_timeout` bounds the wait for the action server (Rasa's is 300 s).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import os
 import sys
 from typing import List, Mapping
 
-from ops import log_redaction
+from ops import action_timeout, log_redaction
 from ops.rasa_patches import apply
 
 
@@ -35,6 +36,7 @@ def with_token_from_environment(argv: List[str], environ: Mapping[str, str]) -> 
 
 def main() -> None:
     log_redaction.install()
+    action_timeout.apply()
     if os.environ.get("RASA_PATCHES", "on").lower() != "off":
         apply()
     from rasa.__main__ import main as rasa_main

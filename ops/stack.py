@@ -142,9 +142,12 @@ class Stack:
         response.raise_for_status()
         return response.json()
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
+    def tracker(self, sender: str, namespace: Optional[str] = "rest") -> Dict[str, Any]:
+        """The conversation of ``sender`` on the channel ``namespace`` (``channels.sender_ids``:
+        rest, web, wa, tw; None when ``sender`` is already a conversation id)."""
+        conversation = f"{namespace}:{sender}" if namespace else sender
         response = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
+            f"{self.rasa_url}/conversations/{conversation}/tracker",
             params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
