@@ -83,3 +83,25 @@ def polling_burst(rasa_url: str, texts: List[str], wait_seconds: float = 120) ->
             if packet.startswith('42["bot_uttered"'):
                 replies.append(json.loads(packet[2:])[1].get("text", ""))
     return status, replies
+
+
+async def _confirmed_session(rasa_url: str, requested: Any) -> str:
+    client = socketio.AsyncClient(reconnection=False)
+    confirmed: "asyncio.Future[str]" = asyncio.get_running_loop().create_future()
+
+    @client.on("session_confirm")
+    async def on_confirm(session_id: Any) -> None:
+        if not confirmed.done():
+            confirmed.set_result(session_id)
+
+    await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": requested})
+        return await asyncio.wait_for(confirmed, 10)
+    finally:
+        await client.disconnect()
+
+
+def confirmed_session(rasa_url: str, requested: Any) -> str:
+    """The session id the server confirms for a ``session_request`` with ``requested``."""
+    return asyncio.run(_confirmed_session(rasa_url, requested))

@@ -234,3 +234,66 @@ def test_a_burst_of_queued_web_chat_messages_over_long_polling_is_answered(stack
     status, replies = polling_burst(stack.rasa_url, texts)
     assert status == 200
     assert len(replies) >= len(texts), len(replies)
+
+
+# --- one conversation, one channel -----------------------------------------------------------
+
+def test_rest_with_a_whatsapp_number_never_reaches_that_whatsapp_conversation(
+        stack: Stack, fake_graph: Any) -> None:
+    # review 2: REST with a WhatsApp user's number read and changed that user's gemeente
+    from tests.test_whatsapp_cloud import post_webhook, texts
+
+    wa_id = new_wa_id()
+    message = {"type": "text", "text": {"body": LOOKUP_QUESTION}}
+    assert post_webhook(stack, envelope(wa_id, message)).status_code == 200
+    assert "Groningen" in " ".join(texts(fake_graph.wait_for_messages(wa_id)))
+
+    for sender in (wa_id, f"wa:{wa_id}", f"+{wa_id}"):
+        reply = bot_texts(stack.send(sender, "welk zorgkantoor hoort bij mij?"))
+        assert "Groningen" not in reply, (sender, reply)
+        stack.send(sender, "ik woon in Maastricht")
+    whatsapp = stack.tracker(wa_id, "wa")
+    assert whatsapp["slots"]["gm_code"] == "GM0014"
+    assert [e["text"] for e in whatsapp["events"] if e["event"] == "user"] == [LOOKUP_QUESTION]
+    assert stack.send(wa_id, "hallo")[0]["recipient_id"] == wa_id  # REST answers name its sender
+
+
+def test_the_web_chat_resumes_only_session_ids_the_server_issued(stack: Stack) -> None:
+    # review 2 and 14: socket.io accepted any id of a sane shape, a phone number included
+    from tests.socketio_client import confirmed_session
+
+    issued = confirmed_session(stack.rasa_url, None)
+    assert confirmed_session(stack.rasa_url, issued) == issued  # a reload continues
+    forged = [new_wa_id(), uuid.uuid4().hex, issued[:-1] + ("0" if issued[-1] != "0" else "1"),
+              issued.split("-")[0] + "-" + "0" * 24, f"rest:{issued}", 31611110099, {"x": 1}]
+    for requested in forged:
+        confirmed = confirmed_session(stack.rasa_url, requested)
+        assert confirmed != requested and confirmed != issued, requested
+    # the web chat's conversation lives under web:<session id>, apart from REST's
+    assert stack.tracker(issued, "web")["sender_id"] == f"web:{issued}"
+
+
+@pytest.fixture(scope="module")
+def production_channels(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A stack on the production credentials (config/credentials.production.yml)."""
+    from ops.model_state import ROOT
+
+    running = Stack(model=model_path, workdir=tmp_path_factory.mktemp("production-channels"),
+                    credentials=ROOT / "config" / "credentials.production.yml")
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+def test_the_production_rest_channel_needs_the_token(production_channels: Stack) -> None:
+    # review 2: "REST behind the token (or off) in the production configuration"
+    url = production_channels.rasa_url + REST
+    body = {"sender": _sender("prod"), "message": "hallo"}
+    for params in ({}, {"token": "wrong"}):
+        answer = requests.post(url, params=params, json=body, timeout=60)
+        assert answer.status_code == 401 and "token" in answer.json()["message"]
+    answer = requests.post(url, params={"token": production_channels.token}, json=body, timeout=60)
+    assert answer.status_code == 200 and bot_texts(answer.json())
+    assert requests.get(production_channels.rasa_url + "/webhooks/rest/", timeout=10).json() == {"status": "ok"}
