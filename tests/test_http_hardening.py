@@ -297,3 +297,26 @@ def test_the_production_rest_channel_needs_the_token(production_channels: Stack)
     answer = requests.post(url, params={"token": production_channels.token}, json=body, timeout=60)
     assert answer.status_code == 200 and bot_texts(answer.json())
     assert requests.get(production_channels.rasa_url + "/webhooks/rest/", timeout=10).json() == {"status": "ok"}
+
+
+# --- the demo page ---------------------------------------------------------------------------
+
+def test_a_nul_byte_in_a_page_path_gets_404() -> None:
+    # review 18: "embedded null byte" ended the request without any HTTP answer
+    import threading
+
+    from web.serve import make_server
+
+    server = make_server("127.0.0.1", 0, "http://localhost:5005")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for path in ("/widget/chat.js%00.html", "/%00", "/index.html%00", "/widget/%00/chat.js"):
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            assert answer.status == 404, (path, answer.status)
+            assert answer.getheader("Content-Security-Policy")
+            connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
