@@ -169,7 +169,9 @@ def fuzz_api(base_url: str, token: str, examples_per_operation: int, seed: int =
                 started = time.monotonic()
                 response = case.call(base_url=base_url, session=session, params={"token": token},
                                      timeout=HANG_SECONDS + 30)
-                report.record(f"{case.method} {case.formatted_path}", response.status_code,
+                body = json.dumps(case.body, default=str)[:60] if case.body is not None else ""
+                where = response.request.path_url.split("?")[0] if response.status_code >= 500 else case.path
+                report.record(f"{case.method} {where} {body}", response.status_code,
                               time.monotonic() - started)
                 if case.path.startswith("/webhooks/"):
                     echoed = _echoed(case, response.text)

@@ -23,6 +23,7 @@ from rasa.server import ErrorResponse, requires_auth
 from sanic import Blueprint, Sanic
 from sanic.request import Request
 
+from channels.api_input import check_api_input
 from channels.request_limits import limit_public_requests
 
 logger = logging.getLogger(__name__)
@@ -106,4 +107,5 @@ class ChannelBlueprint(Blueprint):
     def register(self, app: Sanic, options: dict) -> Any:
         protect_open_routes(app)
         limit_public_requests(app)
+        check_api_input(app)
         return super().register(app, options)
