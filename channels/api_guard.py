@@ -10,7 +10,13 @@ token, nothing revealed) or ``GET /status?token=...``.
 request middleware (once per app) that checks ``/`` and ``/version`` with Rasa's own
 ``requires_auth``, so the same token, the same JWT rules and the same 401/403 answers
 apply as for ``/status``. The token is the one Rasa gave the ``/status`` route; if it
-cannot be found (a future Rasa), the two routes are refused (fail closed).
+cannot be found (a future Rasa), the two routes are refused (fail closed). Paths are
+compared as Sanic routes them (``canonical_path``): ``/version/``, ``/version//`` and
+``//`` are guarded too.
+
+``has_api_token`` lets a channel route answer more to a caller with the token (the
+WhatsApp health routes). The same registration also bounds public request sizes
+(``channels.request_limits``) and checks API request bodies (``channels.api_input``).
 """
 from __future__ import annotations
 
