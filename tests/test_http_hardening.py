@@ -320,3 +320,26 @@ def test_a_nul_byte_in_a_page_path_gets_404() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_log_lines_never_carry_the_token() -> None:
+    # review 8: Sanic's "Exception occurred while handling uri: '...?token=...'" at ERROR
+    import io
+    import logging
+
+    from ops import log_redaction
+
+    log_redaction.install()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("sanic.error.redaction-test")
+    logger.addHandler(handler)
+    try:
+        logger.error("Exception occurred while handling uri: %s",
+                     repr("http://127.0.0.1:5005/conversations/x/messages?token=s3cr3t-T0ken&x=1"))
+        logger.error("auth_token=abc def")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "s3cr3t-T0ken" not in written and "abc" not in written
+    assert "token=[verborgen]" in written and "/conversations/x/messages" in written
