@@ -246,9 +246,11 @@ def test_concurrent_messages_of_one_sender_are_serialized_by_the_redis_lock(clus
             assert [backend for backend, _ in results] == [0, 1]
             for _, reply in results:
                 assert bot_texts(reply), "a concurrent message got no answer"
-    watched = [c for c in monitor.commands if c["command"].upper().startswith(f"WATCH LOCK:{sender.upper()}")]
+    conversation = f"rest:{sender}"  # the REST channel's conversation id (channels.sender_ids)
+    watched = [c for c in monitor.commands
+               if c["command"].upper().startswith(f"WATCH LOCK:{conversation.upper()}")]
     assert watched, "no WATCH on the lock: the replicas do not use ops.lock_store.AtomicRedisLockStore"
-    locks = monitor.lock_writes(sender)
+    locks = monitor.lock_writes(conversation)
     print(f"\nticket counts of the lock writes: {locks}")
     assert locks, "no lock:<sender> key was written to Redis: the lock store is not Redis"
     # a lock holding two tickets: one replica waited in Redis for the other to finish
