@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.gemeente_names import gemeente_name
 from actions.topics import intent_title, topic_title
+from lookup import get_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -101,15 +101,16 @@ class ActionSuggestTopics(Action):
         return [UserUtteranceReverted()]
 
 
-def _where(gm_code: Optional[str]) -> str:
-    name = gemeente_name(gm_code) if gm_code else None
+def _gemeente_phrase(gm_code: Optional[str]) -> str:
+    """'de gemeente Den Haag', or 'uw gemeente' when it is not known."""
+    name = get_lookup().short_name(gm_code) if gm_code else None
     return f"de gemeente {name}" if name else "uw gemeente"
 
 
 def handoff_text(gm_code: Optional[str]) -> str:
     """Dutch text that points to a person at the gemeente, named when known."""
     return (
-        f"Ik kan u hier helaas niet verder helpen. Een medewerker van {_where(gm_code)} helpt u graag. "
+        f"Ik kan u hier helaas niet verder helpen. Een medewerker van {_gemeente_phrase(gm_code)} helpt u graag. "
         "Bel 14 + het netnummer van uw gemeente, of kijk op de website van de gemeente. "
         "Wilt u praten over de zorg voor uw naaste? Bel de Mantelzorglijn: 030 760 60 55."
     )
@@ -123,7 +124,7 @@ class ActionHumanHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        where = _where(tracker.get_slot("gm_code"))
+        where = _gemeente_phrase(tracker.get_slot("gm_code"))
         dispatcher.utter_message(
             text=(f"U kunt een medewerker van {where} spreken. Bel 14 + het netnummer van "
                   "uw gemeente, of kijk op de website van de gemeente. Voor advies over "

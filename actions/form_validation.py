@@ -56,15 +56,18 @@ class _LocationFormValidation(FormValidationAction, abc.ABC):
     async def extract_woonplaats(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A location shared (WhatsApp) while the form asks for the woonplaats."""
+        """A location shared (WhatsApp) while the form asks for the woonplaats.
+
+        The message itself is the candidate, so that ``validate_woonplaats`` runs; it reads the
+        shared point where every lookup reads it (``resolve_from_tracker``: the payload, else
+        ``shared_point``) and sets woonplaats to the PC4 found."""
         if tracker.get_slot("requested_slot") != SLOT_WOONPLAATS:
             return {}
         if latest_intent(tracker) != "share_location":
             return {}
-        point = shared_point(tracker)
-        if point is None:
+        if shared_point(tracker) is None:
             return {}
-        return {SLOT_WOONPLAATS: f"{point[0]:.6f}, {point[1]:.6f}"}
+        return {SLOT_WOONPLAATS: (tracker.latest_message or {}).get("text") or "/share_location"}
 
     def validate_woonplaats(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -78,6 +78,7 @@ class _FindAction(Action, abc.ABC):
                 events += _slot_events(outcome.slots)
                 _send(dispatcher, outcome.messages)
                 gm_code, pc4 = outcome.slots[SLOT_GM_CODE], outcome.slots[SLOT_PC4]
+            assert gm_code is not None  # resolved above; a failure is answered below like any other
             _send(dispatcher, answer(lookup, self.kind, gm_code, pc4))
         except Exception:
             log_failure(logger, self.name())

@@ -44,12 +44,12 @@ def format_km(km: float) -> str:
     return f"{round(km)} km"
 
 
-def location_payload(gemeente_name: str) -> str:
+def choose_gemeente_payload(gemeente_name: str) -> str:
     return "/inform_location" + json.dumps({"gemeente": gemeente_name}, ensure_ascii=False)
 
 
 def gemeente_buttons(gemeenten: Sequence[Gemeente]) -> List[Dict[str, str]]:
-    return [{"title": gm.name, "payload": location_payload(gm.name)} for gm in gemeenten]
+    return [{"title": gm.name, "payload": choose_gemeente_payload(gm.name)} for gm in gemeenten]
 
 
 # --- where do you live? -----------------------------------------------------------

@@ -6,7 +6,7 @@ import platform
 import subprocess
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 from ops.model_state import ROOT
 

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Dict, List, Optional
 
 from bench.common import RESULTS, stamp
 from bench.fuzz import FuzzReport, fuzz_api, fuzz_twilio, fuzz_whatsapp_cloud
@@ -22,7 +23,7 @@ from ops.model_state import train_if_needed
 from ops.stack import Stack
 
 
-def main(argv: list = None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=60, help="schemathesis cases per operation and mode")
     parser.add_argument("--whatsapp", type=int, default=600, help="signed payloads per WhatsApp channel")
@@ -57,7 +58,7 @@ def main(argv: list = None) -> int:
         total.hangs += report.hangs
         total.echoes += report.echoes
         total.slowest_seconds = max(total.slowest_seconds, report.slowest_seconds)
-    result = {**stamp(), "seconds": round(time.monotonic() - started), "settings": vars(args),
+    result: Dict[str, Any] = {**stamp(), "seconds": round(time.monotonic() - started), "settings": vars(args),
               "answers_after_the_fuzz": alive, "total": total.as_dict(),
               "runs": {name: report.as_dict() for name, report in runs.items()}}
     RESULTS.mkdir(exist_ok=True)

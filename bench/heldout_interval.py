@@ -23,7 +23,7 @@ from bench.common import RESULTS, stamp
 from bench.nlu_bench import HELDOUT
 from editor.evaluate import label_of, load_agent, parse_texts, proxy_classifier, training_examples
 from editor.settings import ROOT
-from editor.validate import load_heldout_examples
+from editor.content import load_heldout_examples
 from ops.model_state import current_model
 
 RESAMPLES = 2000
@@ -31,7 +31,7 @@ SEED = 42
 GOAL = 0.95
 
 
-def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+def macro_f1(y_true: "Sequence[str] | np.ndarray", y_pred: "Sequence[str] | np.ndarray") -> float:
     """Macro-F1 over the labels present in ``y_true`` (as editor.evaluate.scores does)."""
     from sklearn.metrics import f1_score
 
@@ -83,7 +83,7 @@ def markdown(model: Path, r: Dict[str, Any]) -> str:
         "# Held-out macro-F1: how precise is it?", "",
         f"- date: {s['date']}; commit: {s['commit']}; model: {model.name}",
         f"- machine: {m['cpu']}, {m['cpus']} CPUs; Python {m['python']}",
-        f"- command: `PYTHONPATH=. .venv/bin/python -m bench.heldout_interval`",
+        "- command: `PYTHONPATH=. .venv/bin/python -m bench.heldout_interval`",
         f"- paired bootstrap over the {r['n']} held-out questions: {r['resamples']} resamples, seed {r['seed']}",
         "",
         "| | macro-F1 | 95 % interval |", "|---|---|---|",

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 
 from editor.evaluate import EvalResult, evaluate_model, proxy_classifier, scores, training_examples
 from editor.settings import ROOT
-from editor.validate import load_heldout_examples
+from editor.content import load_heldout_examples
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout"
 

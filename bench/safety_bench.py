@@ -24,7 +24,6 @@ Writes results/safety.{json,md}.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import uuid
@@ -38,7 +37,7 @@ from bench.common import RESULTS, stamp
 from editor.evaluate import _run, load_agent
 from ops.model_state import ROOT, current_model
 from safety.channel_reply import response_text
-from safety.levels import CHECK_RESPONSE, Level, LABEL_OF, RESPONSE_OF_INTENT, INTENT_OF
+from safety.levels import CHECK_RESPONSE, LABEL_OF, RESPONSE_OF_INTENT, INTENT_OF
 
 # set A was collected first; set B later, from other pages, and read only for the report
 TEST_SETS = {"A": ROOT / "tests" / "safety", "B": ROOT / "tests" / "safety_b"}
@@ -116,19 +115,19 @@ def out_of_fold(config: Dict[str, Any], folds: int = 5, seed: int = 42
     from sklearn.model_selection import StratifiedKFold
 
     from editor.evaluate import training_examples
-    from nlp.topic_classifier import normalise
+    from nlp.topic_classifier import classifier_text
     from safety.classifier import build_model, none_pairs, read_examples
 
     pairs = read_examples(ROOT / config["examples"]) + none_pairs(
         ((e.text, e.intent) for e in training_examples()), config)
     texts = [t for t, _ in pairs]
-    labels = [l for _, l in pairs]
+    labels = [level for _, level in pairs]
     probabilities: List[Dict[str, float]] = [{} for _ in texts]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(texts, labels):
         model = build_model(config)
-        model.fit([normalise(texts[i]) for i in train_idx], [labels[i] for i in train_idx])
-        rows = model.predict_proba([normalise(texts[i]) for i in test_idx])
+        model.fit([classifier_text(texts[i]) for i in train_idx], [labels[i] for i in train_idx])
+        rows = model.predict_proba([classifier_text(texts[i]) for i in test_idx])
         classes = [str(c) for c in model.classes_]
         for i, row in zip(test_idx, rows):
             probabilities[i] = dict(zip(classes, map(float, row)))
@@ -153,7 +152,7 @@ def cross_validate(folds: int = 5, seed: int = 42, overrides: Optional[Dict[str,
 
     config = {**SafetyClassifier.get_default_config(), **(overrides or {})}
     texts, labels, probabilities = out_of_fold(config, folds, seed)
-    result = score([{"text": t, "level": l} for t, l in zip(texts, labels)],
+    result = score([{"text": t, "level": level} for t, level in zip(texts, labels)],
                    decided(texts, probabilities, config))
     return {"folds": folds, "seed": seed, "n": len(texts), "per_level": result["per_level"]}
 
@@ -177,7 +176,7 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_check: float = 0.03,
 
     config = SafetyClassifier.get_default_config()
     texts, labels, probabilities = out_of_fold(config)
-    items = [{"text": t, "level": l} for t, l in zip(texts, labels)]
+    items = [{"text": t, "level": level} for t, level in zip(texts, labels)]
     best: Optional[Tuple[Tuple[float, ...], Dict[str, Any], Dict[str, float]]] = None
     grid = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
     for a, v, e, c in itertools.product(grid, grid, grid, [0.15, 0.2, 0.25, 0.3, 0.35]):
@@ -235,7 +234,8 @@ def markdown(r: Dict[str, Any]) -> str:
                   "| level | n | misses / false alarms | rate | goal | replies |", "|---|---|---|---|---|---|"]
         for level, row in sorted(t["per_level"].items()):
             goal = GOALS.get(level, GOALS["false_alarm"])
-            lines.append(f"| {level} | {row['n']} | {row['wrong']} | {row['rate']:.3f} | ≤ {goal:.2f} | {_replies(row)} |")
+            lines.append(f"| {level} | {row['n']} | {row['wrong']} | {row['rate']:.3f} | ≤ {goal:.2f} "
+                         f"| {_replies(row)} |")
         lines.append("")
     cv = r["cross_validation"]
     lines += [f"## Cross-validation on the training data ({cv['folds']}-fold, seed {cv['seed']}, "
@@ -250,7 +250,8 @@ def markdown(r: Dict[str, Any]) -> str:
                   "| expected | reply | counts | message | source |", "|---|---|---|---|---|"]
         for w in t["wrong"]:
             text = w["text"].replace("|", "/").replace("\n", " ")
-            lines.append(f"| {w['expected']} | {w['reply']} | {'yes' if w['counts'] else 'no'} | {text} | {w['source']} |")
+            counts = "yes" if w["counts"] else "no"
+            lines.append(f"| {w['expected']} | {w['reply']} | {counts} | {text} | {w['source']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -105,7 +105,7 @@ def problem_with(method: str, path: str, raw: bytes, agent: Any = None) -> Optio
             if problem is None and pattern is _EXECUTE and agent is not None:
                 # Rasa answers an unknown action with a 500 (its except catches its own 400)
                 known = getattr(getattr(agent, "domain", None), "action_names_or_texts", None)
-                if known is not None and body["name"] not in known:
+                if known is not None and isinstance(body, dict) and body.get("name") not in known:
                     return "name: not an action of this assistant"
             return problem
     return None

@@ -96,7 +96,7 @@ class NeverSilent:
         except Exception:
             await self._ensure_reply(message)
             raise
-        if before is not None and len(collected) > before:
+        if isinstance(collected, list) and before is not None and len(collected) > before:
             return  # the bot answered: no need to read the tracker
         await self._ensure_reply(message)
 

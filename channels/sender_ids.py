@@ -70,4 +70,4 @@ def is_our_session_id(value: object) -> bool:
 
 def resumable_session_id(requested: object) -> Optional[str]:
     """``requested`` when the client may resume it, else None (start a new conversation)."""
-    return requested if is_our_session_id(requested) else None
+    return requested if isinstance(requested, str) and is_our_session_id(requested) else None

@@ -323,7 +323,7 @@ class WhatsAppCloudInput(InputChannel):
             logger.debug("whatsapp_cloud: duplicate delivery of %s ignored", message_id)
             return "duplicate"
         try:
-            sent_at: Optional[float] = float(message.get("timestamp"))
+            sent_at: Optional[float] = float(message.get("timestamp"))  # type: ignore[arg-type]  # None: TypeError
         except (TypeError, ValueError):
             sent_at = None
         self.window.record_inbound(sender, sent_at)

@@ -1,33 +1,34 @@
-"""Read the training content with line numbers, and read/write the per-topic files.
+"""Read the training content with line numbers: the corpus, the held-out questions, the titles.
 
-Two views of the same files:
-
-* ``load_corpus`` reads domain.yml and everything under data/ with ruamel, keeping the
-  line of every intent, example, response, button and rule step, for the validator.
-* ``TopicFile`` is the editor format of one FAQ topic (data/faq/<slug>.yml): example
-  questions, source (``metadata: bron:``) and the answer ``utter_faq/<slug>`` together.
-  ``TopicFile.dump`` writes it back in the same readable layout as the hand-written files,
-  so a spreadsheet round trip leaves the files unchanged.
+``load_corpus`` reads domain.yml and everything under data/ with ruamel, keeping the line of
+every intent, example, response, button and rule step, for the validator;
+``load_heldout_examples`` reads the held-out test questions the same way. The editor format
+of one FAQ topic file (``TopicFile``) lives in editor/topic_file.py and is re-exported here.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from editor.settings import ROOT
+from editor.topic_file import (  # noqa: F401 - re-exported: the studio and the spreadsheet import them from here
+    FAQ_DIR,
+    FAQ_PREFIX,
+    RESPONSE_PREFIX,
+    SLUG,
+    TopicFile,
+    TopicFormatError,
+    load_topics,
+    parse_examples,
+    topic_paths,
+)
 
-FAQ_DIR = "data/faq"
 TITLES_FILE = "actions/topic_titles.yml"
-FAQ_PREFIX = "faq/"
-RESPONSE_PREFIX = "utter_faq/"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 @dataclass
@@ -55,6 +56,12 @@ class Example:
     intent: str
     path: str
     line: int
+
+
+def example_key(text: str) -> str:
+    """An example question as compared: case-insensitive, extra spaces and end punctuation ignored
+    (for duplicate and held-out checks, and to recognise a user message that is an example)."""
+    return re.sub(r"\s+", " ", text.casefold()).strip().rstrip("?!. ").strip()
 
 
 @dataclass
@@ -140,15 +147,6 @@ def _line(node: Any, key: Any = None, item: Optional[int] = None) -> int:
         return 0
 
 
-def parse_examples(block: Any) -> List[str]:
-    """The examples of a multi-line ``examples: |`` block, exactly as Rasa reads them."""
-    found = []
-    for line in str(block).splitlines():
-        if line.startswith("-"):
-            found.append(line[1:].strip("\n\r "))
-    return found
-
-
 def _yaml_error(path: str, error: Exception) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = (mark.line + 1) if mark is not None else 1
@@ -160,7 +158,7 @@ def _yaml_error(path: str, error: Exception) -> Problem:
 
 
 def read_yaml(path: Path, root: Path) -> Tuple[Any, Optional[Problem]]:
-    rel = _rel(path, root)
+    rel = relative_to_root(path, root)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -178,7 +176,8 @@ def read_yaml(path: Path, root: Path) -> Tuple[Any, Optional[Problem]]:
         return None, _yaml_error(rel, e)
 
 
-def _rel(path: Path, root: Path) -> str:
+def relative_to_root(path: Path, root: Path) -> str:
+    """``path`` as written in a problem: relative to the checkout when inside it."""
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
@@ -200,9 +199,26 @@ def load_corpus(root: Path = ROOT, domain: str = "domain.yml", data: str = "data
     return corpus
 
 
+def load_heldout_examples(heldout_dir: Path, root: Path = ROOT) -> Tuple[List[Example], List[Problem]]:
+    """The held-out test questions with file and line (never trained on)."""
+    corpus = Corpus(root=root)
+    if heldout_dir.exists():
+        files = sorted(p for p in heldout_dir.rglob("*") if p.suffix in (".yml", ".yaml"))
+        for path in files:
+            _load_data_file(corpus, path)
+    examples = []
+    for block in corpus.intents:
+        for e in block.examples:
+            intent = e.intent
+            if intent == "faq":  # a bare retrieval intent: the topic is the file name
+                intent = FAQ_PREFIX + Path(e.path).stem
+            examples.append(Example(e.text, intent, e.path, e.line))
+    return examples, corpus.problems
+
+
 def _read_file(corpus: Corpus, path: Path) -> Tuple[str, Optional[Dict[str, Any]]]:
     """Register the file with the corpus and read it; (relative path, mapping or None)."""
-    rel = _rel(path, corpus.root)
+    rel = relative_to_root(path, corpus.root)
     corpus.files.append(rel)
     doc, problem = read_yaml(path, corpus.root)
     if problem:
@@ -309,195 +325,34 @@ def _collect_steps(corpus: Corpus, steps: Any, rel: str) -> None:
             _collect_steps(corpus, step["or"], rel)
 
 
-# --------------------------------------------------------------------------------------
-# The editor format: one FAQ topic per file.
+def read_titles(root: Path = ROOT) -> Tuple[Dict[str, str], Dict[str, int]]:
+    """The FAQ button titles in actions/topic_titles.yml and the line of each (one read).
 
-
-class TopicFormatError(ValueError):
-    """A topic file that does not have the standard shape (reported in Dutch)."""
-
-
-@dataclass
-class TopicFile:
-    """One FAQ topic: examples, source and answer(s), as in data/faq/<slug>.yml."""
-
-    slug: str
-    examples: List[str] = field(default_factory=list)
-    source: Optional[str] = None
-    responses: List[Dict[str, Any]] = field(default_factory=list)
-    comment: List[str] = field(default_factory=list)
-    metadata_extra: Dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def intent(self) -> str:
-        return FAQ_PREFIX + self.slug
-
-    @property
-    def response_name(self) -> str:
-        return RESPONSE_PREFIX + self.slug
-
-    @classmethod
-    def from_path(cls, path: Path) -> "TopicFile":
-        text = path.read_text(encoding="utf-8")
-        return cls.from_text(text, path.stem, str(path))
-
-    @classmethod
-    def from_text(cls, text: str, slug_hint: str = "", where: str = "") -> "TopicFile":
-        doc = yaml.safe_load(text) or {}
-        where = where or slug_hint
-        allowed = {"version", "nlu", "responses"}
-        extra_keys = set(doc) - allowed
-        if extra_keys:
-            raise TopicFormatError(f"{where}: dit onderwerpbestand bevat ook {sorted(extra_keys)}; "
-                                   "zet regels en verhalen in data/core/.")
-        nlu = doc.get("nlu") or []
-        if len(nlu) != 1 or not str(nlu[0].get("intent", "")).startswith(FAQ_PREFIX):
-            raise TopicFormatError(f"{where}: een onderwerpbestand hoort precies één blok "
-                                   "'- intent: faq/<onderwerp>' te hebben.")
-        item = nlu[0]
-        slug = str(item["intent"])[len(FAQ_PREFIX):]
-        unknown = set(item) - {"intent", "metadata", "examples"}
-        if unknown:
-            raise TopicFormatError(f"{where}: onbekende onderdelen {sorted(unknown)} bij faq/{slug}.")
-        raw = item.get("examples") or ""
-        if not isinstance(raw, str):
-            raise TopicFormatError(f"{where}: schrijf de voorbeeldvragen als 'examples: |' met "
-                                   "op elke regel '- vraag'.")
-        metadata = dict(item.get("metadata") or {})
-        source = metadata.pop("bron", None)
-        responses = (doc.get("responses") or {})
-        other = set(responses) - {RESPONSE_PREFIX + slug}
-        if other:
-            raise TopicFormatError(f"{where}: dit bestand bevat antwoorden van andere onderwerpen: "
-                                   f"{sorted(other)}.")
-        comment = []
-        for line in text.splitlines():
-            if line.startswith("#"):
-                comment.append(line[1:].strip())
-            elif line.strip().startswith("nlu:"):
-                break
-        return cls(slug=slug, examples=parse_examples(raw),
-                   source=None if source is None else str(source),
-                   responses=[dict(r) for r in responses.get(RESPONSE_PREFIX + slug) or []],
-                   comment=comment, metadata_extra=metadata)
-
-    def to_data(self) -> Dict[str, Any]:
-        """The structure Rasa reads (what a round trip must preserve)."""
-        return yaml.safe_load(self.dump())
-
-    def dump(self) -> str:
-        out = ['version: "3.1"']
-        out += [f"# {c}".rstrip() for c in self.comment]
-        out += ["nlu:", f"  - intent: {self.intent}"]
-        if self.source is not None or self.metadata_extra:
-            out.append("    metadata:")
-            if self.source is not None:
-                out.append(f"      bron: {_dq(self.source)}")
-            for key, value in self.metadata_extra.items():
-                out.append(f"      {_key(key)}: {_flow(value)}")
-        out.append("    examples: |")
-        for example in self.examples:
-            if "\n" in example or "\r" in example:
-                raise TopicFormatError(f"faq/{self.slug}: een voorbeeldvraag mag geen regeleinde bevatten.")
-            out.append(f"      - {example}")
-        if self.responses:
-            out += ["responses:", f"  {self.response_name}:"]
-            for response in self.responses:
-                out += _dump_response(response)
-        return "\n".join(out) + "\n"
-
-
-def _dump_response(response: Dict[str, Any]) -> List[str]:
-    lines: List[str] = []
-    keys = list(response)
-    ordered = [k for k in ("text", "buttons") if k in response] + [k for k in keys if k not in ("text", "buttons")]
-    for n, key in enumerate(ordered):
-        lead = "    - " if n == 0 else "      "
-        value = response[key]
-        if key == "text":
-            lines.append(f"{lead}text: {_dq(str(value))}")
-        elif key == "buttons" and isinstance(value, list) and value and all(isinstance(b, dict) for b in value):
-            lines.append(f"{lead}buttons:")
-            for button in value:
-                for m, (bkey, bvalue) in enumerate(_button_items(button)):
-                    blead = "        - " if m == 0 else "          "
-                    if bkey == "payload":
-                        lines.append(f"{blead}payload: {_payload(str(bvalue))}")
-                    elif isinstance(bvalue, str):
-                        lines.append(f"{blead}{_key(bkey)}: {_dq(bvalue)}")
-                    else:
-                        lines.append(f"{blead}{_key(bkey)}: {_flow(bvalue)}")
-        else:
-            lines.append(f"{lead}{_key(key)}: {_flow(value)}")
-    return lines
-
-
-def _button_items(button: Dict[str, Any]) -> Iterator[Tuple[str, Any]]:
-    for key in ("title", "payload"):
-        if key in button:
-            yield key, button[key]
-    for key, value in button.items():
-        if key not in ("title", "payload"):
-            yield key, value
-
-
-def _dq(value: str) -> str:
-    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
-    return json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _payload(value: str) -> str:
-    """Payloads with JSON inside are single-quoted, like the hand-written files."""
-    if '"' in value and "\n" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    return _dq(value)
-
-
-def _key(key: Any) -> str:
-    key = str(key)
-    return key if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key) else _dq(key)
-
-
-def _flow(value: Any) -> str:
-    """Any other value as JSON flow style (valid YAML, preserved exactly)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def topic_paths(root: Path = ROOT) -> List[Path]:
-    return sorted((root / FAQ_DIR).glob("*.yml"))
-
-
-def load_topics(root: Path = ROOT) -> List[Tuple[Path, TopicFile]]:
-    return [(p, TopicFile.from_path(p)) for p in topic_paths(root)]
+    Raises ValueError (with the Dutch ``file:line`` problem) when the file is not valid YAML."""
+    path = root / TITLES_FILE
+    if not path.exists():
+        return {}, {}
+    doc, problem = read_yaml(path, root)
+    if problem:
+        raise ValueError(problem.format())
+    faq = doc.get("faq") if isinstance(doc, dict) else None
+    if not isinstance(faq, dict):
+        return {}, {}
+    return {str(k): str(v) for k, v in faq.items()}, {str(k): _line(faq, key=k) for k in faq}
 
 
 def load_titles(root: Path = ROOT) -> Dict[str, str]:
-    path = root / TITLES_FILE
-    if not path.exists():
-        return {}
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
-    return {str(k): str(v) for k, v in (data.get("faq") or {}).items()}
-
-
-def title_lines(root: Path = ROOT) -> Dict[str, int]:
-    """Line of each topic's title in actions/topic_titles.yml."""
-    path = root / TITLES_FILE
-    if not path.exists():
-        return {}
-    doc, problem = read_yaml(path, root)
-    if problem or not isinstance(doc, dict) or not isinstance(doc.get("faq"), dict):
-        return {}
-    return {str(k): _line(doc["faq"], key=k) for k in doc["faq"]}
+    """slug -> button title."""
+    return read_titles(root)[0]
 
 
 def save_titles(titles: Dict[str, str], root: Path = ROOT) -> bool:
     """Update the faq titles in actions/topic_titles.yml, keeping its comments. True if changed."""
     path = root / TITLES_FILE
     rt = YAML(typ="rt")
-    rt.width = 4096
+    rt.width = 4096  # type: ignore[assignment]  # ruamel declares these attributes as None
     rt.indent(mapping=2, sequence=4, offset=2)
-    rt.preserve_quotes = True
+    rt.preserve_quotes = True  # type: ignore[assignment]
     doc = rt.load(path.read_text(encoding="utf-8")) if path.exists() else None
     if doc is None:
         from ruamel.yaml.comments import CommentedMap

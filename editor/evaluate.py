@@ -28,8 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from editor.content import FAQ_PREFIX, Example, load_corpus
+from editor.content import FAQ_PREFIX, Example, load_corpus, load_heldout_examples
 from editor.settings import ROOT
+from editor.topic_file import double_quoted
 
 PathLike = Union[str, Path]
 
@@ -70,10 +71,11 @@ class EvalResult:
                 f"({self.n} vragen, {len(self.errors)} fout)")
 
 
-def label_of(parsed: Dict[str, Any]) -> Tuple[str, float]:
-    """(label, confidence) of a parse result: 'faq/<topic>' for FAQ questions."""
+def label_of(parsed: Dict[str, Any], unknown: str = "geen") -> Tuple[str, float]:
+    """(label, confidence) of a parse result: 'faq/<topic>' for FAQ questions; ``unknown``
+    when the parse names no intent."""
     intent = parsed.get("intent") or {}
-    name = intent.get("name") or "geen"
+    name = intent.get("name") or unknown
     confidence = float(intent.get("confidence") or 0.0)
     if name == "faq":
         selectors = parsed.get("response_selector") or {}
@@ -185,8 +187,6 @@ def evaluate_examples(model_path: PathLike, examples: Sequence[Example], kind: s
 
 def evaluate_model(model_path: PathLike, heldout_dir: PathLike = "tests/nlu/heldout") -> EvalResult:
     """Scores of the model on the held-out questions (one file per topic, never trained on)."""
-    from editor.validate import load_heldout_examples
-
     folder = Path(heldout_dir)
     if not folder.is_absolute():
         folder = ROOT / folder
@@ -265,7 +265,7 @@ def _cross_validate_proxy(examples: List[Example], folds: int, seed: int) -> Eva
         for i, label in zip(test_idx, model.predict([texts[i] for i in test_idx])):
             predicted[i] = str(label)
     y_pred = [p or "geen" for p in predicted]
-    errors = [{"text": e.text, "expected": e.intent, "predicted": p, "confidence": None,
+    errors: List[Dict[str, Any]] = [{"text": e.text, "expected": e.intent, "predicted": p, "confidence": None,
                "path": e.path, "line": e.line, "ranking": []}
               for e, p in zip(examples, y_pred) if p != e.intent]
     s = scores(labels, y_pred)
@@ -278,8 +278,6 @@ def _cross_validate_rasa(root: Path, examples: List[Example], folds: int, seed: 
                          config: str) -> EvalResult:
     """Real k-fold: train the NLU pipeline on k-1 folds, test on the remaining one."""
     from rasa.model_training import train_nlu
-
-    from editor.content import load_corpus
 
     started = time.monotonic()
     corpus = load_corpus(root)
@@ -311,8 +309,6 @@ def _cross_validate_rasa(root: Path, examples: List[Example], folds: int, seed: 
 
 
 def _nlu_yaml(examples: Iterable[Example], root: Path, responses: List[Any]) -> str:
-    from editor.content import _dq
-
     by_intent: Dict[str, List[str]] = {}
     for e in examples:
         by_intent.setdefault(e.intent, []).append(e.text)
@@ -324,7 +320,7 @@ def _nlu_yaml(examples: Iterable[Example], root: Path, responses: List[Any]) -> 
     if kept:
         out.append("responses:")
         for r in kept:
-            out += [f"  {r.name}:", f"    - text: {_dq(r.text)}"]
+            out += [f"  {r.name}:", f"    - text: {double_quoted(r.text)}"]
     return "\n".join(out) + "\n"
 
 

@@ -1,8 +1,7 @@
-"""Which model is live, hot-swapping a model into the running Rasa server, and rollback.
+"""Hot-swapping a model into the running Rasa server, rollback, and the live-model CLI.
 
-The state is kept in models/live.json (not in git):
-    {"live": {...}, "previous": {...}, "history": [...]}
-each entry: model (path), published_at, macro_f1, accuracy, report, published (bool).
+Which model is live is kept in models/live.json; the ledger that reads and writes it lives in
+ops/model_state.py (the run command reads it too) and is re-exported here.
 
 Publishing is ``PUT /model?token=...`` with ``{"model_file": "<absolute path>"}`` on the
 running server (the HTTP API started with --enable-api and --auth-token); afterwards
@@ -16,17 +15,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any, Dict, Optional
 
 import requests
 
-from editor.settings import ROOT, load_settings, rasa_token, rasa_url
-
-STATE_FILE = ROOT / "models" / "live.json"
-HISTORY_LIMIT = 50
+from editor.settings import load_settings, rasa_token, rasa_url
+from ops.model_state import (  # noqa: F401 - re-exported: the studio and the tests import them from here
+    HISTORY_LIMIT,
+    STATE_FILE,
+    live_model_path,
+    load_state,
+    record_live,
+    resolve_model,
+    save_state,
+)
 
 
 class PublishError(RuntimeError):
@@ -35,40 +39,6 @@ class PublishError(RuntimeError):
 
 class ServerUnreachable(PublishError):
     pass
-
-
-def _store_path(model: Path) -> str:
-    model = Path(model).resolve()
-    try:
-        return str(model.relative_to(ROOT))
-    except ValueError:
-        return str(model)
-
-
-def resolve_model(path: str) -> Path:
-    p = Path(path)
-    return p if p.is_absolute() else ROOT / p
-
-
-def load_state(path: Path = STATE_FILE) -> Dict[str, Any]:
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return {"live": None, "previous": None, "history": []}
-
-
-def save_state(state: Dict[str, Any], path: Path = STATE_FILE) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-
-
-def live_model_path(path: Path = STATE_FILE) -> Optional[Path]:
-    """The model that should be served, according to models/live.json (None when unknown)."""
-    live = load_state(path).get("live")
-    if live and resolve_model(live["model"]).exists():
-        return resolve_model(live["model"])
-    return None
 
 
 def server_status(url: str, token: Optional[str], timeout: float = 10) -> Dict[str, Any]:
@@ -108,31 +78,6 @@ def hot_swap(model: Path, url: str, token: Optional[str], timeout: float = 300) 
     if served != model.name:
         raise PublishError(f"Na het laden gebruikt de server '{served}' in plaats van '{model.name}'.")
     return status
-
-
-def _entry(model: Path, scores: Optional[Dict[str, Any]] = None, report: Optional[str] = None,
-           published: bool = True, action: str = "publish") -> Dict[str, Any]:
-    entry = {"model": _store_path(model),
-             "published_at": dt.datetime.now().isoformat(timespec="seconds"),
-             "published": published, "action": action}
-    entry.update(scores or {})
-    if report:
-        entry["report"] = report
-    return entry
-
-
-def record_live(model: Path, scores: Optional[Dict[str, Any]] = None, report: Optional[str] = None,
-                published: bool = True, state_file: Path = STATE_FILE) -> Dict[str, Any]:
-    """Make ``model`` the live one in the state file; the old live becomes ``previous``."""
-    state = load_state(state_file)
-    current = state.get("live")
-    if current and current.get("model") != _store_path(model):
-        state["previous"] = current
-    state["live"] = _entry(model, scores, report, published)
-    state.setdefault("history", []).append(state["live"])
-    state["history"] = state["history"][-HISTORY_LIMIT:]
-    save_state(state, state_file)
-    return state
 
 
 def publish(model: Path, url: Optional[str] = None, token: Optional[str] = None,

@@ -38,7 +38,7 @@ def confusion_png(result: EvalResult, path: Path, title: str = "Verwarringsmatri
     import matplotlib.pyplot as plt
     import numpy as np
 
-    labels = [_short(l) for l in result.labels]
+    labels = [_short(label) for label in result.labels]
     matrix = np.array(result.confusion or [[0]], dtype=float)
     n = max(len(labels), 1)
     size = min(max(6.0, 0.32 * n + 3.0), 30.0)
@@ -139,7 +139,7 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
     parts.append("<table><tr><th>Onderwerp</th><th>Precisie</th><th>Herkenning</th><th>F1</th>"
                  "<th>Testvragen</th><th>F1 live</th><th>Verschil</th>"
                  + ("<th>F1 kruisvalidatie</th>" if cv else "") + "</tr>")
-    for label in sorted(new.per_label, key=lambda l: (new.per_label[l]["f1"], l)):
+    for label in sorted(new.per_label, key=lambda name: (new.per_label[name]["f1"], name)):
         s = new.per_label[label]
         old = live.per_label.get(label) if live else None
         cv_s = cv.per_label.get(label) if cv else None

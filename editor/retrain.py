@@ -12,9 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from editor.content import Problem, relative_to_root
+from editor.evaluate import EvalResult
+from editor.gate import GateDecision
 from editor.settings import ROOT, load_settings, rasa_token, rasa_url
 
 STEPS = 6
@@ -25,10 +29,7 @@ def step(n: int, text: str) -> None:
 
 
 def _rel(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
+    return relative_to_root(path, ROOT)
 
 
 def find_live_model(url: str, token: Optional[str]) -> Optional[Path]:
@@ -46,8 +47,32 @@ def find_live_model(url: str, token: Optional[str]) -> Optional[Path]:
     return candidate if name and candidate.exists() else None
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    settings = load_settings()
+@dataclass
+class Measured:
+    """Step 3: the new model's scores and, when known, the live model's (``live is new``
+    when the new model is the live one)."""
+
+    new: EvalResult
+    live: Optional[EvalResult]
+    live_model: Optional[Path]
+
+
+@dataclass
+class Report:
+    """Step 5: the gate's decision and the report it is written to (rewritten in step 6)."""
+
+    decision: GateDecision
+    directory: Path
+    index: Path
+    args: Dict[str, Any]
+
+    def write(self, publication: str) -> None:
+        from editor.report import write_report
+
+        write_report(self.directory, publication=publication, **self.args)
+
+
+def parse_args(argv: Optional[List[str]], settings: Dict[str, Any]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Controleren, trainen, meten, rapport, poortwachter, publiceren.")
     parser.add_argument("--no-publish", action="store_true", help="niet publiceren (alleen rapport)")
     parser.add_argument("--force-train", action="store_true", help="ook trainen als er al een actueel model is")
@@ -58,45 +83,42 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--folds", type=int, default=None)
     parser.add_argument("--url", default=None)
     parser.add_argument("--token", default=None)
-    args = parser.parse_args(argv)
-    url = args.url or rasa_url(settings)
-    token = args.token if args.token is not None else rasa_token()
-    timings: Dict[str, float] = {}
+    return parser.parse_args(argv)
 
-    # 1. validate
+
+def check_content(settings: Dict[str, Any]) -> List[Problem]:
+    """Step 1: every problem in the content, printed."""
     step(1, "inhoud controleren")
-    started = time.monotonic()
     from editor.validate import summary, validate
 
     problems = validate(ROOT, settings)
     for p in problems:
         print(p.format())
     print(summary(problems))
-    timings["controle"] = time.monotonic() - started
-    if any(p.severity == "error" for p in problems):
-        print("\nEr is niets getraind of gepubliceerd. Los de fouten hierboven op en start opnieuw.")
-        return 1
+    return problems
 
-    # 2. train
+
+def train(force: bool) -> Path:
+    """Step 2: the model of the current content (trained when there is none)."""
     step(2, "model trainen (de voortgang staat hieronder)")
-    started = time.monotonic()
     from ops.model_state import train_if_needed
 
-    new_model = train_if_needed(force=args.force_train)
-    timings["trainen"] = time.monotonic() - started
+    return train_if_needed(force=force)
 
-    # 3. evaluate new and live on the same held-out questions
+
+class NotMeasurable(Exception):
+    """The new model cannot be measured (no held-out questions, or unreadable ones)."""
+
+
+def measure(new_model: Path, heldout: str, url: str, token: Optional[str]) -> Measured:
+    """Step 3: the new and the live model on the same held-out questions."""
     step(3, "meten op de testvragen (nieuw en live model)")
-    started = time.monotonic()
-    from editor.evaluate import cross_validate, evaluate_model
+    from editor.evaluate import evaluate_model
 
-    heldout = settings.get("evaluation", {}).get("heldout_dir", "tests/nlu/heldout")
     try:
         new = evaluate_model(new_model, heldout)
     except ValueError as e:
-        print(f"Het model kan niet gemeten worden: {e}")
-        print(f"Zonder testvragen in {heldout} wordt er niets gepubliceerd.")
-        return 2
+        raise NotMeasurable(str(e)) from e
     print(f"Nieuw model ({_rel(new_model)}): {new.headline()}")
     live_model = find_live_model(url, token)
     live = None
@@ -113,28 +135,34 @@ def main(argv: Optional[List[str]] = None) -> int:
             live_model = None
     else:
         print("Er is (nog) geen live model bekend.")
-    timings["meten"] = time.monotonic() - started
+    return Measured(new, live, live_model)
 
-    # 4. cross-validation
-    step(4, f"kruisvalidatie ({args.cv})")
-    started = time.monotonic()
-    cv = None
-    if args.cv != "off":
-        folds = args.folds or (settings["cross_validation"].get("rasa_folds", 3) if args.cv == "rasa"
-                               else settings["cross_validation"].get("folds", 5))
-        cv = cross_validate(ROOT, folds, args.cv)
-        print(f"Kruisvalidatie ({cv.extra.get('folds')} vouwen): {cv.headline()}")
-    else:
+
+def cross_validation(method: str, folds: Optional[int], settings: Dict[str, Any]) -> Optional[EvalResult]:
+    """Step 4: cross-validation of the training data (None when switched off)."""
+    step(4, f"kruisvalidatie ({method})")
+    if method == "off":
         print("Overgeslagen.")
-    timings["kruisvalidatie"] = time.monotonic() - started
+        return None
+    from editor.evaluate import cross_validate
 
-    # 5. gate + report
+    folds = folds or (settings["cross_validation"].get("rasa_folds", 3) if method == "rasa"
+                      else settings["cross_validation"].get("folds", 5))
+    cv = cross_validate(ROOT, folds, method)
+    print(f"Kruisvalidatie ({cv.extra.get('folds')} vouwen): {cv.headline()}")
+    return cv
+
+
+def gate_and_report(measured: Measured, cv: Optional[EvalResult], new_model: Path, problems: List[Problem],
+                    tolerance: float, settings: Dict[str, Any], timings: Dict[str, float]) -> Report:
+    """Step 5: compare with the live model and write the report."""
     step(5, "vergelijken met het live model en rapport schrijven")
     from editor.gate import decide
     from editor.report import new_report_dir, write_report
 
+    new, live, live_model = measured.new, measured.live, measured.live_model
     gate = settings.get("gate", {})
-    decision = decide(new, live if live is not new else None, args.tolerance,
+    decision = decide(new, live if live is not new else None, tolerance,
                       float(gate.get("min_macro_f1") or 0.0), gate.get("max_topic_drop"))
     if live is new:
         decision.reasons.insert(0, "Het nieuwe model is hetzelfde als het live model.")
@@ -146,28 +174,33 @@ def main(argv: Optional[List[str]] = None) -> int:
                                        live_model=_rel(live_model) if live_model else "", timings=timings)
     index = write_report(report_dir, **report_args)
     print(f"Rapport: {_rel(index)}")
+    return Report(decision, report_dir, index, report_args)
 
-    # 6. publish
+
+def publish_step(new_model: Path, measured: Measured, report: Report, no_publish: bool,
+                 url: str, token: Optional[str]) -> int:
+    """Step 6: put the model live when the gate accepts it; the exit code."""
     step(6, "publiceren")
     from editor.publish import PublishError, publish
 
+    new = measured.new
     scores = {"macro_f1": new.macro_f1, "accuracy": new.accuracy}
-    if not decision.accepted:
+    if not report.decision.accepted:
         print("Het nieuwe model wordt NIET gepubliceerd; het live model blijft draaien.")
-        write_report(report_dir, publication="Niet gepubliceerd.", **report_args)
+        report.write("Niet gepubliceerd.")
         return 2
-    if live is new and live_model is not None:
+    if measured.live is new and measured.live_model is not None:
         print("Niets te doen: dit model is al live.")
         return 0
-    if args.no_publish:
+    if no_publish:
         print("Niet gepubliceerd (--no-publish).")
-        write_report(report_dir, publication="Niet gepubliceerd (--no-publish).", **report_args)
+        report.write("Niet gepubliceerd (--no-publish).")
         return 0
     try:
-        result = publish(new_model, url, token, scores=scores, report=_rel(index))
+        result = publish(new_model, url, token, scores=scores, report=_rel(report.index))
     except PublishError as e:
         print(f"Publiceren mislukt: {e}")
-        write_report(report_dir, publication=f"Publiceren mislukt: {e}", **report_args)
+        report.write(f"Publiceren mislukt: {e}")
         return 3
     if result["published"]:
         message = f"Gepubliceerd: de assistent op {url} gebruikt nu {_rel(new_model)}."
@@ -176,8 +209,44 @@ def main(argv: Optional[List[str]] = None) -> int:
                    "vastgelegd als live model; het wordt gebruikt bij de volgende start (make run).")
     print(message)
     print("Terug naar het vorige model: make rollback")
-    write_report(report_dir, publication=message, **report_args)
+    report.write(message)
     return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    settings = load_settings()
+    args = parse_args(argv, settings)
+    url = args.url or rasa_url(settings)
+    token = args.token if args.token is not None else rasa_token()
+    timings: Dict[str, float] = {}
+
+    started = time.monotonic()
+    problems = check_content(settings)
+    timings["controle"] = time.monotonic() - started
+    if any(p.severity == "error" for p in problems):
+        print("\nEr is niets getraind of gepubliceerd. Los de fouten hierboven op en start opnieuw.")
+        return 1
+
+    started = time.monotonic()
+    new_model = train(args.force_train)
+    timings["trainen"] = time.monotonic() - started
+
+    started = time.monotonic()
+    heldout = settings.get("evaluation", {}).get("heldout_dir", "tests/nlu/heldout")
+    try:
+        measured = measure(new_model, heldout, url, token)
+    except NotMeasurable as e:
+        print(f"Het model kan niet gemeten worden: {e}")
+        print(f"Zonder testvragen in {heldout} wordt er niets gepubliceerd.")
+        return 2
+    timings["meten"] = time.monotonic() - started
+
+    started = time.monotonic()
+    cv = cross_validation(args.cv, args.folds, settings)
+    timings["kruisvalidatie"] = time.monotonic() - started
+
+    report = gate_and_report(measured, cv, new_model, problems, args.tolerance, settings, timings)
+    return publish_step(new_model, measured, report, args.no_publish, url, token)
 
 
 if __name__ == "__main__":

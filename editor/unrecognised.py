@@ -22,8 +22,10 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from editor.content import example_key
+from editor.evaluate import label_of
 from editor.redact import redact
 from editor.settings import ROOT, load_settings
 
@@ -71,29 +73,14 @@ def database_url(db: Optional[str] = None, url: Optional[str] = None,
     return f"sqlite:///{(ROOT / 'rasa_tracker.db').resolve()}"
 
 
-def _guess(parse: Dict[str, Any]) -> tuple:
+def _guess(parse: Dict[str, Any]) -> Tuple[str, float]:
     """(label the model leaned to, its confidence); for nlu_fallback the runner-up."""
-    intent = parse.get("intent") or {}
-    name = intent.get("name") or ""
-    confidence = float(intent.get("confidence") or 0.0)
-    if name == FALLBACK:
+    if (parse.get("intent") or {}).get("name") == FALLBACK:
         for ranked in parse.get("intent_ranking") or []:
             if ranked.get("name") and ranked.get("name") != FALLBACK:
-                name, confidence = ranked["name"], float(ranked.get("confidence") or 0.0)
+                parse = {**parse, "intent": ranked}
                 break
-    if name == "faq":
-        selectors = parse.get("response_selector") or {}
-        selector = selectors.get("faq") or selectors.get("default") or {}
-        response = selector.get("response") or {}
-        key = response.get("intent_response_key")
-        if key:
-            name = key if key.startswith("faq/") else f"faq/{key}"
-            confidence = min(confidence, float(response.get("confidence") or confidence))
-    return name, confidence
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.casefold()).strip().rstrip("?!. ").strip()
+    return label_of(parse, unknown="")
 
 
 def collect(database: str, days: Optional[float] = 30, threshold: float = 0.6,
@@ -105,7 +92,7 @@ def collect(database: str, days: Optional[float] = 30, threshold: float = 0.6,
     since = time.time() - days * 86400 if days else 0.0
     query = sa.text("SELECT sender_id, timestamp, intent_name, data FROM events "
                     "WHERE type_name = 'user' AND timestamp >= :since ORDER BY timestamp")
-    known_set = {normalise(k) for k in known}
+    known_set = {example_key(k) for k in known}
     groups: Dict[str, Unrecognised] = {}
     forms: Dict[str, Counter] = defaultdict(Counter)
     try:
@@ -128,7 +115,7 @@ def collect(database: str, days: Optional[float] = 30, threshold: float = 0.6,
         if not is_fallback and confidence >= threshold:
             continue
         clean = re.sub(r"\s+", " ", redact(text)).strip()
-        key = normalise(clean)
+        key = example_key(clean)
         if not key or key in known_set:
             continue
         item = groups.setdefault(key, Unrecognised(text=clean, guess=guess, confidence=confidence))

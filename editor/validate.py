@@ -14,32 +14,32 @@ Checks (rule names in brackets, used by the tests):
   [b1-score] [b1-sentence] [b1-length] [b1-words]   plain language (B1) for every answer
   [ref-topic] [ref-intent] [ref-utter] [ref-action] [ref-loop] [ref-braces] [title] [filename]
                 no dead internal references
-  [registry]    the provider registry is valid (lookup.registry_check)
-  [rasa]        `rasa data validate`
+  [registry]    the provider registry is valid (lookup.registry, in process)
+  [rasa]        `rasa data validate`, translated into Dutch (editor/rasa_output.py)
+
+``check_rasa`` and ``load_heldout_examples`` are re-exported here for callers that import them
+from this module.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from editor.content import (FAQ_DIR, FAQ_PREFIX, RESPONSE_PREFIX, TITLES_FILE, Corpus, Example,
-                            Problem, _load_data_file, load_corpus, load_titles, title_lines)
+from editor.content import (FAQ_DIR, FAQ_PREFIX, RESPONSE_PREFIX, SLUG, TITLES_FILE, Corpus, Example,
+                            Problem, example_key, load_corpus, load_heldout_examples, read_titles,
+                            relative_to_root)
+from editor.rasa_output import check_rasa
 from editor.readability import measure
 from editor.settings import ROOT, load_settings
 
+__all__ = ["check_rasa", "check_registry", "load_heldout_examples", "validate", "summary", "main"]
+
 MAX_TITLE = 20
 _PAYLOAD = re.compile(r"^/([^{}\s]+)(\{.*\})?\s*$", re.DOTALL)
-
-
-def normalise(text: str) -> str:
-    """Compare examples case-insensitively, ignoring extra spaces and end punctuation."""
-    return re.sub(r"\s+", " ", text.casefold()).strip().rstrip("?!. ").strip()
 
 
 def validate(root: Path = ROOT, settings: Optional[Dict[str, Any]] = None, run_rasa: bool = True,
@@ -100,7 +100,7 @@ def check_topics(corpus: Corpus, settings: Dict[str, Any]) -> List[Problem]:
                                     f"het onderwerp '{slug}' heeft {count} voorbeeldvragen; met minder dan "
                                     f"{minimum} herkent de assistent het slecht. Voeg vragen toe zoals mensen "
                                     "ze echt stellen.", "few", "warning"))
-        if not SLUG_OK.match(slug):
+        if not SLUG.match(slug):
             problems.append(Problem(first.path, first.line,
                                     f"de naam '{slug}' mag alleen kleine letters, cijfers en '_' bevatten.",
                                     "filename"))
@@ -121,9 +121,6 @@ def check_topics(corpus: Corpus, settings: Dict[str, Any]) -> List[Problem]:
     return problems
 
 
-SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-
-
 # -- duplicates and held-out leaks -----------------------------------------------------
 
 def _all_examples(corpus: Corpus) -> List[Example]:
@@ -134,7 +131,7 @@ def check_duplicates(corpus: Corpus) -> List[Problem]:
     problems: List[Problem] = []
     seen: Dict[str, Example] = {}
     for example in _all_examples(corpus):
-        key = normalise(example.text)
+        key = example_key(example.text)
         if not key:
             problems.append(Problem(example.path, example.line,
                                     "lege voorbeeldvraag; haal deze regel weg.", "duplicate", "warning"))
@@ -154,28 +151,11 @@ def check_duplicates(corpus: Corpus) -> List[Problem]:
     return problems
 
 
-def load_heldout_examples(heldout_dir: Path, root: Path = ROOT) -> Tuple[List[Example], List[Problem]]:
-    """The held-out test questions with file and line (never trained on)."""
-    corpus = Corpus(root=root)
-    if heldout_dir.exists():
-        files = sorted(p for p in heldout_dir.rglob("*") if p.suffix in (".yml", ".yaml"))
-        for path in files:
-            _load_data_file(corpus, path)
-    examples = []
-    for block in corpus.intents:
-        for e in block.examples:
-            intent = e.intent
-            if intent == "faq":  # a bare retrieval intent: the topic is the file name
-                intent = FAQ_PREFIX + Path(e.path).stem
-            examples.append(Example(e.text, intent, e.path, e.line))
-    return examples, corpus.problems
-
-
 def check_heldout(corpus: Corpus, heldout_dir: Path) -> List[Problem]:
     heldout, problems = load_heldout_examples(heldout_dir, corpus.root)
-    training = {normalise(e.text): e for e in _all_examples(corpus)}
+    training = {example_key(e.text): e for e in _all_examples(corpus)}
     for example in heldout:
-        hit = training.get(normalise(example.text))
+        hit = training.get(example_key(example.text))
         if hit is not None:
             problems.append(Problem(hit.path, hit.line,
                                     f"de voorbeeldvraag '{hit.text}' is ook een testvraag "
@@ -187,7 +167,7 @@ def check_heldout(corpus: Corpus, heldout_dir: Path) -> List[Problem]:
         if FAQ_PREFIX + slug not in tested:
             problems.append(Problem(blocks[0].path, blocks[0].line,
                                     f"het onderwerp '{slug}' heeft geen testvragen (in "
-                                    f"{_relative_dir(heldout_dir, corpus.root)}/{slug}.yml); dan meet "
+                                    f"{relative_to_root(heldout_dir, corpus.root)}/{slug}.yml); dan meet "
                                     "niemand of de assistent het herkent.", "heldout", "warning"))
     known = set(corpus.domain_intents) | {b.intent for b in corpus.intents}
     for example in heldout:
@@ -196,13 +176,6 @@ def check_heldout(corpus: Corpus, heldout_dir: Path) -> List[Problem]:
                                     f"deze testvraag hoort bij '{example.intent}', maar dat onderwerp of "
                                     "intent bestaat niet in de trainingsdata.", "heldout"))
     return problems
-
-
-def _relative_dir(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 # -- plain language ---------------------------------------------------------------------
@@ -352,8 +325,7 @@ def check_references(corpus: Corpus, root: Path) -> List[Problem]:
             problems.append(Problem(step.path, step.line,
                                     f"de regel gebruikt het formulier '{step.name}', maar dat staat niet onder "
                                     "'forms:' in domain.yml.", "ref-loop"))
-    titles = load_titles(root)
-    lines = title_lines(root)
+    titles, lines = read_titles(root)
     for slug, blocks in corpus.topics().items():
         title = titles.get(slug)
         if not title:
@@ -376,172 +348,21 @@ def check_references(corpus: Corpus, root: Path) -> List[Problem]:
 # -- provider registry and Rasa's own validation ------------------------------------------
 
 def check_registry(root: Path, registry_file: str) -> List[Problem]:
+    """The provider registry's problems, from the same parser the assistant uses (lookup.registry)."""
+    from lookup.places import Places
+    from lookup.registry import parse_registry
+
     path = root / registry_file
-    if importlib.util.find_spec("lookup.registry_check") is None:
-        return [Problem(registry_file, 1, "de controle van het aanbiedersregister (lookup.registry_check) "
-                                          "is niet beschikbaar; het register is niet gecontroleerd.",
-                        "registry", "warning")]
     if not path.exists():
         return [Problem(registry_file, 1, "het aanbiedersregister ontbreekt.", "registry")]
-    proc = subprocess.run([sys.executable, "-m", "lookup.registry_check", str(path)], cwd=ROOT,
-                          capture_output=True, text=True, env=_env(root))
-    problems = []
-    for line in (proc.stdout + "\n" + proc.stderr).splitlines():
-        match = re.match(r"^(.+?):(\d+): (.*)$", line.strip())
-        if match:
-            file = match.group(1)
-            if Path(file).name == Path(registry_file).name:
-                file = registry_file
-            message = match.group(3)
-            severity = "error"
-            if message.startswith("waarschuwing: "):
-                message, severity = message[len("waarschuwing: "):], "warning"
-            problems.append(Problem(file, int(match.group(2)), message, "registry", severity))
-    if proc.returncode and not problems:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["onbekende fout"]
-        problems.append(Problem(registry_file, 1, f"het aanbiedersregister is afgekeurd: {tail[0]}", "registry"))
-    return problems
-
-
-_RASA_MESSAGES = [
-    (r"The intent '(.+?)' is listed in the domain file, but is not found in the NLU training data",
-     "het intent '{0}' staat in domain.yml, maar heeft geen voorbeeldvragen in data/.", "domain.yml", "{0}"),
-    (r"The intent '(.+?)' is not used in any story or rule",
-     "het intent '{0}' wordt in geen enkele regel of verhaal gebruikt; de assistent doet er dan niets mee.",
-     "domain.yml", "{0}"),
-    (r"The utterance '(.+?)' is not used in any story or rule",
-     "het antwoord '{0}' wordt in geen enkele regel of verhaal gebruikt.", "domain.yml", "{0}:"),
-    (r"The action '(.+?)' is used in the stories, but is not a valid utterance action",
-     "de actie '{0}' wordt gebruikt, maar bestaat niet in domain.yml.", None, None),
-    (r"Found intent '(.+?)' in stories which is not part of the domain",
-     "het intent '{0}' wordt in een regel gebruikt, maar staat niet in domain.yml.", None, None),
-    (r"The intent '(.+?)' is used in your stories, but it is not listed in the domain file",
-     "het intent '{0}' wordt gebruikt, maar staat niet in domain.yml.", None, None),
-    (r"The example '(.+?)' was found labeled with multiple different intents",
-     "de voorbeeldvraag '{0}' staat bij meerdere intents.", None, None),
-]
-
-
-def check_rasa(root: Path) -> List[Problem]:
-    """Run `rasa data validate` and translate what it says (warnings stay warnings)."""
-    rasa = str(Path(sys.executable).parent / "rasa")
-    cmd = [rasa, "data", "validate", "--domain", "domain.yml", "--data", "data", "--config", "config.yml"]
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=_env(root))
-    output = re.sub(r"\x1b\[[0-9;]*m", "\n", proc.stdout + "\n" + proc.stderr)
-    problems: List[Problem] = []
-    seen = set()
-    for severity, block in _rasa_blocks(output):
-        for problem in _block_problems(block, severity, root):
-            key = (problem.path, problem.line, problem.message)
-            if key not in seen and not _is_noise(problem.message):
-                seen.add(key)
-                problems.append(problem)
-    if proc.returncode and not any(p.severity == "error" for p in problems):
-        tail = [l for l in output.splitlines() if l.strip()][-3:]
-        problems.append(Problem("data", 1, "'rasa data validate' keurt de trainingsdata af: "
-                                + " / ".join(t.strip() for t in tail), "rasa"))
-    return problems
-
-
-_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
-_EXCEPTION = re.compile(r"^(\w+(?:Exception|Error)): (.*)$")
-
-
-def _rasa_blocks(output: str) -> List[Tuple[str, List[str]]]:
-    """Warnings and errors in Rasa's output, each with its continuation lines."""
-    blocks: List[Tuple[str, List[str]]] = []
-    current: Optional[List[str]] = None
-    for raw in output.splitlines():
-        line = raw.rstrip()
-        if "UserWarning:" in line:
-            current = [line.split("UserWarning:", 1)[1].strip()]
-            blocks.append(("warning", current))
-        elif _EXCEPTION.match(line.strip()) or re.search(r"\sERROR\s", line):
-            text = re.sub(r"^\S+ \S+ ERROR\s+\S+\s+-\s+", "", line.strip())
-            current = [text]
-            blocks.append(("error", current))
-        elif current is not None and line.strip() and not _LOG_LINE.match(line) \
-                and not line.strip().startswith("More info at"):
-            current.append(line.strip())
-        else:
-            current = None
-    return blocks
-
-
-def _block_problems(block: List[str], severity: str, root: Path) -> List[Problem]:
-    text = " ".join(block)
-    file_match = re.search(r"(?:Issue found in|Failed to validate|while processing) '(.+?)'", text)
-    located: List[Problem] = []
-    for n, line in enumerate(block):
-        match = re.match(r"^in (.+?):(\d+):$", line)
-        if match:
-            detail = block[n + 1] if n + 1 < len(block) else ""
-            located.append(Problem(_relative(match.group(1), root), int(match.group(2)),
-                                   "Rasa meldt: " + _dutch_schema(detail), "rasa", severity))
-    if located:
-        return located
-    message = re.sub(r"^Issue found in '.+?':\s*", "", text).strip()
-    problem = _translate(message, root, severity)
-    if file_match and problem.path == "data":
-        problem.path = _relative(file_match.group(1), root)
-    return [problem]
-
-
-def _relative(path: str, root: Path) -> str:
     try:
-        return str(Path(path).resolve().relative_to(root.resolve())) if Path(path).is_absolute() else path
-    except ValueError:
-        return path
-
-
-def _dutch_schema(detail: str) -> str:
-    match = re.search(r"Key '(.+?)' was not defined", detail)
-    if match:
-        return (f"het veld '{match.group(1)}' hoort hier niet (tikfout?). Rasa kent op deze plek "
-                "bijvoorbeeld 'intent', 'action', 'examples', 'text'.")
-    match = re.search(r"Cannot find required key '(.+?)'", detail)
-    if match:
-        return f"hier ontbreekt het verplichte veld '{match.group(1)}'."
-    return f"het bestand klopt niet met wat Rasa verwacht: {detail}"
-
-
-def _is_noise(message: str) -> bool:
-    """Rasa warnings that say nothing about the content."""
-    if "TF_DETERMINISTIC_OPS" in message:
-        return True
-    # FAQ answers live beside their questions in data/faq; Rasa then sees 'faq' in several domains.
-    return bool(re.search(r"duplicated intents have been found across multiple domain files: faq\s*$", message))
-
-
-def _translate(message: str, root: Path, severity: str) -> Problem:
-    for pattern, dutch, file, needle in _RASA_MESSAGES:
-        match = re.search(pattern, message)
-        if match:
-            name = match.group(1)
-            path, line = "data", 1
-            if file:
-                path = file
-                line = _find_line(root / file, needle.format(name))
-            return Problem(path, line, "Rasa meldt: " + dutch.format(name), "rasa", severity)
-    return Problem("data", 1, f"Rasa meldt: {message}", "rasa", severity)
-
-
-def _find_line(path: Path, needle: str) -> int:
-    try:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            stripped = line.strip().lstrip("- ").strip()
-            if stripped == needle or stripped.startswith(needle + ":") or stripped == needle.rstrip(":") + ":":
-                return n
-    except OSError:
-        pass
-    return 1
-
-
-def _env(root: Path) -> Dict[str, str]:
-    from ops.model_state import rasa_env
-    env = rasa_env()
-    env["PYTHONPATH"] = str(ROOT) + ":" + env.get("PYTHONPATH", "")
-    return env
+        issues = parse_registry(path, Places()).issues
+    except (OSError, ValueError) as e:
+        return [Problem(registry_file, 1, f"het aanbiedersregister is afgekeurd: {type(e).__name__}: {e}",
+                        "registry")]
+    return [Problem(registry_file if Path(issue.file).name == path.name else issue.file, issue.line,
+                    issue.message, "registry", "error" if issue.error else "warning")
+            for issue in issues]
 
 
 def summary(problems: List[Problem]) -> str:
@@ -553,7 +374,8 @@ def summary(problems: List[Problem]) -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description="Controleer de inhoud (vragen, antwoorden, bronnen, B1, verwijzingen).")
+    parser = argparse.ArgumentParser(
+        description="Controleer de inhoud (vragen, antwoorden, bronnen, B1, verwijzingen).")
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--no-rasa", action="store_true", help="sla 'rasa data validate' over")
     parser.add_argument("--no-registry", action="store_true", help="sla de controle van het register over")

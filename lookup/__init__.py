@@ -61,6 +61,11 @@ class Lookup:
     def gemeente(self, gm_code: str) -> Gemeente:
         return self.places.gemeente(gm_code)
 
+    def short_name(self, gm_code: Optional[str]) -> Optional[str]:
+        """The gemeente's short display name ('Den Haag' for GM0518); None when unknown."""
+        gemeente = self.places.gemeenten.get(gm_code or "")
+        return gemeente.name_short if gemeente else None
+
     def origin(self, gm_code: str, pc4: Optional[str] = None) -> Tuple[float, float]:
         """The point distances are measured from: the PC4 if it lies in the gemeente,
         else the gemeente's centre (mean of its PC4 points)."""

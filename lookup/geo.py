@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import math
-from typing import Dict, Generic, Iterable, List, Sequence, Tuple, TypeVar
+from typing import Dict, Generic, Iterable, List, Tuple, TypeVar
 
 EARTH_RADIUS_KM = 6371.0088
 
 T = TypeVar("T")
-
-Ring = Sequence[Tuple[float, float]]  # (lon, lat) pairs, GeoJSON order
-
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
@@ -18,29 +15,6 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dl = math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def point_in_ring(lon: float, lat: float, ring: Ring) -> bool:
-    """Ray casting; the ring may or may not repeat its first point."""
-    inside = False
-    n = len(ring)
-    j = n - 1
-    for i in range(n):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
-        if (yi > lat) != (yj > lat):
-            x_cross = (xj - xi) * (lat - yi) / (yj - yi) + xi
-            if lon < x_cross:
-                inside = not inside
-        j = i
-    return inside
-
-
-def point_in_polygon(lon: float, lat: float, polygon: Sequence[Ring]) -> bool:
-    """GeoJSON polygon: first ring is the outline, the others are holes."""
-    if not polygon or not point_in_ring(lon, lat, polygon[0]):
-        return False
-    return not any(point_in_ring(lon, lat, hole) for hole in polygon[1:])
 
 
 class GridIndex(Generic[T]):

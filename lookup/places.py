@@ -12,10 +12,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from lookup.geo import GridIndex
-from lookup.text import name_variants, normalize, place_keys, without_province_marker
+from lookup.text import name_variants, place_key, place_keys, without_province_marker
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -110,7 +110,7 @@ class Places:
         keys: Dict[str, set] = defaultdict(set)
         for gm in self.gemeenten.values():
             for name in (gm.name, gm.name_short):
-                key = normalize(name)
+                key = place_key(name)
                 keys[key].add(gm.code)
                 keys[without_province_marker(key)].add(gm.code)
         self._gemeente_keys = {k: frozenset(v) for k, v in keys.items()}
@@ -124,7 +124,7 @@ class Places:
         for alias, code in self._aliases:
             if code not in self.gemeenten:
                 raise ValueError(f"aliases.csv: unknown gm_code {code}")
-            keys.setdefault(normalize(alias), set()).add(code)
+            keys.setdefault(place_key(alias), set()).add(code)
         self._gemeente_keys = {k: frozenset(v) for k, v in keys.items()}
 
     def _load_postcodes(self) -> None:
@@ -162,7 +162,7 @@ class Places:
         skip = {"midden", "noord", "zuid", "oost", "west", "sint", "het", "den", "de"}
         prefixes: Dict[str, set] = defaultdict(set)
         for gm in self.gemeenten.values():
-            words = normalize(gm.name).split()
+            words = place_key(gm.name).split()
             if len(words) > 1 and len(words[0]) >= 5 and words[0] not in skip:
                 prefixes[words[0]].add(gm.code)
         self._prefix_gemeenten: Dict[str, Tuple[str, ...]] = {
@@ -187,11 +187,11 @@ class Places:
         weights = self._place_weights.get(key)
         prefixed = self._prefix_gemeenten.get(key, ())
         if weights or prefixed:
-            codes = list(prefixed)
+            candidates = list(prefixed)
             for code in self._place_candidates(weights) if weights else ():
-                if code not in codes:
-                    codes.append(code)
-            return NameHit(key=key, gm_codes=tuple(codes), kind="place")
+                if code not in candidates:
+                    candidates.append(code)
+            return NameHit(key=key, gm_codes=tuple(candidates), kind="place")
         return None
 
     @staticmethod
@@ -227,12 +227,9 @@ class Places:
         hits = self._grid.nearest(lat, lon, k=1)
         return hits[0] if hits else None
 
-    def max_name_words(self) -> int:
-        return max(len(k.split()) for k in list(self._gemeente_keys) + list(self._place_weights))
-
     def suggest_gemeente(self, text: str) -> Optional[Gemeente]:
         """For error messages: the gemeente whose name is closest to `text`."""
-        hit = self.fuzzy_key(normalize(text))
+        hit = self.fuzzy_key(place_key(text))
         if hit and hit[0].kind == "gemeente" and len(hit[0].gm_codes) == 1:
             return self.gemeenten[hit[0].gm_codes[0]]
         return None
@@ -242,7 +239,7 @@ class Places:
         stripped = text.strip()
         if stripped.upper() in self.gemeenten:
             return (stripped.upper(),)
-        codes = self._gemeente_keys.get(normalize(stripped), frozenset())
+        codes = self._gemeente_keys.get(place_key(stripped), frozenset())
         return tuple(sorted(codes))
 
     # --- surface forms for the NLU entity ruler -----------------------------------
@@ -267,6 +264,3 @@ class Places:
             for variant in name_variants(alias):
                 names.setdefault(variant, code)
         return names
-
-    def iter_gemeenten(self) -> Iterable[Gemeente]:
-        return self.gemeenten.values()

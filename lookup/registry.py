@@ -22,7 +22,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from lookup.geo import haversine_km
 from lookup.places import Places
-from lookup.text import normalize, parse_postcode
+from lookup.text import place_key, parse_postcode
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def _bool(value: str) -> Optional[bool]:
 
 
 def _kind(value: str) -> Optional[str]:
-    key = normalize(value)
+    key = place_key(value)
     if key in _KIND_SYNONYMS:
         return _KIND_SYNONYMS[key]
     return _KIND_SYNONYMS.get(key.replace(" ", ""))
@@ -192,7 +192,7 @@ def parse_registry_text(text: str, places: Places, file: str = "aanbieders.csv")
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
-                header = [normalize(c).replace(" ", "") for c in record]
+                header = [place_key(c).replace(" ", "") for c in record]
                 columns = {name: i for i, name in enumerate(header) if name}
                 missing = [c for c in REQUIRED_COLUMNS if c not in columns]
                 if missing:
@@ -214,7 +214,7 @@ def parse_registry_text(text: str, places: Places, file: str = "aanbieders.csv")
             result.issues.extend(row_issues)
             if provider is None:
                 continue
-            key = (normalize(provider.name), provider.pc4)
+            key = (place_key(provider.name), provider.pc4)
             if key in seen:
                 result.issues.append(Issue(
                     file, start, "dubbele_regel", "naam",
@@ -287,7 +287,8 @@ def _parse_row(
         err("postcode_ontbreekt", "postcode", "de postcode ontbreekt (bijvoorbeeld 3511 AB).")
     elif token is None or not token.valid_format:
         err("ongeldige_postcode", "postcode",
-            f"postcode '{postcode_text}' is geen geldige postcode. Schrijf 4 cijfers en 2 letters, bijvoorbeeld 3511 AB.")
+            f"postcode '{postcode_text}' is geen geldige postcode. Schrijf 4 cijfers en 2 letters, "
+            "bijvoorbeeld 3511 AB.")
     else:
         pc = places.postcode(token.digits)
         if pc is None:
@@ -344,7 +345,8 @@ def parse_registry(path: Path, places: Places) -> RegistryParse:
         raw = path.read_bytes()
     except OSError as exc:
         result = RegistryParse()
-        result.issues.append(Issue(file, 0, "bestand_onleesbaar", "", f"het bestand is niet te lezen ({exc.strerror})."))
+        result.issues.append(Issue(file, 0, "bestand_onleesbaar", "",
+                                   f"het bestand is niet te lezen ({exc.strerror})."))
         return result
     issues: List[Issue] = []
     result = parse_registry_text(_decode(raw, file, issues), places, file=file)

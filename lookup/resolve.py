@@ -22,7 +22,7 @@ from lookup.text import (
     PostcodeToken,
     Word,
     find_postcodes,
-    normalize,
+    place_key,
     split_words,
 )
 
@@ -52,10 +52,6 @@ class Resolution:
     matched_name: str = ""  # the name in our data ('Drachten', 'Den Bosch')
     reason: str = ""  # details: 'format', 'province', 'far_away'
     distance_km: Optional[float] = None  # shared location -> PC4 point
-
-    @property
-    def resolved(self) -> bool:
-        return self.status is Status.RESOLVED
 
 
 @dataclass(frozen=True)
@@ -247,7 +243,7 @@ def _display(found: _Found, places: Places) -> str:
     """A readable form of the matched key: the village/gemeente name with capitals."""
     if found.hit.kind == "gemeente" and len(found.hit.gm_codes) == 1:
         gm = places.gemeente(found.hit.gm_codes[0])
-        if normalize(gm.name) == found.text or normalize(gm.name_short) == found.text:
+        if place_key(gm.name) == found.text or place_key(gm.name_short) == found.text:
             return gm.name
     written = places.place_name(found.text)
     if written:

@@ -64,7 +64,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def normalize(text: str) -> str:
+def place_key(text: str) -> str:
     """Comparable key: no accents, lower case, no apostrophes, words split by one space.
 
     "'s-Hertogenbosch" -> 's hertogenbosch', 'Bergen (NH.)' -> 'bergen nh',
@@ -105,7 +105,7 @@ def place_keys(place: str) -> Set[str]:
     'Hengelo (Gld)' -> {'hengelo gld', 'hengelo'}.
     """
     cleaned = re.sub(r"\s+gem\.?\s+.*$", "", place)
-    key = normalize(cleaned)
+    key = place_key(cleaned)
     keys = {key, without_province_marker(key)}
     for k in list(keys):
         if k.startswith("st "):
@@ -120,9 +120,13 @@ _POSTCODE_IN_TEXT = re.compile(
     r"(?<![\d.,])(?P<digits>\d{4})(?:[ \t]?(?P<letters>[A-Za-z]{2}))?(?![\w]|[.,]\d)"
 )
 _POSTCODE_EXACT = re.compile(r"^\s*(?P<digits>\d{4})\s?(?P<letters>[A-Za-z]{2})?\s*$")
-_NOT_USED_LETTER_PAIRS = frozenset({"SA", "SD", "SS"})
-# Short Dutch words that can follow a number: '1234 en ...' is not '1234 EN'.
-_WORD_LETTERS = frozenset(
+# The postcode letter rules, shared with the entity ruler (nlp/build_spacy_pipeline.py), so the
+# entity and the resolver agree on what is a postcode.
+# Letter pairs never used in Dutch postcodes (upper case).
+UNUSED_LETTER_PAIRS = frozenset({"SA", "SD", "SS"})
+# Short Dutch words and units that can follow a number (lower case): '1234 en ...' is not
+# '1234 EN', '12 km' and 'in 2019 jr' are not postcodes, '3511 uu' is an hour.
+WORD_LETTERS = frozenset(
     {"en", "in", "op", "om", "te", "de", "je", "ik", "na", "al", "nu", "zo", "is", "of",
      "uw", "er", "me", "we", "ze", "ga", "ja", "au", "du", "km", "jr", "uu"}
 )
@@ -143,7 +147,7 @@ class PostcodeToken:
 
 def _token(digits: str, letters: Optional[str]) -> PostcodeToken:
     upper = letters.upper() if letters else None
-    valid = digits[0] != "0" and (upper is None or upper not in _NOT_USED_LETTER_PAIRS)
+    valid = digits[0] != "0" and (upper is None or upper not in UNUSED_LETTER_PAIRS)
     return PostcodeToken(digits=digits, letters=upper, valid_format=valid)
 
 
@@ -160,7 +164,7 @@ def find_postcodes(text: str) -> List[PostcodeToken]:
     found: List[PostcodeToken] = []
     for m in _POSTCODE_IN_TEXT.finditer(text):
         letters = m.group("letters")
-        if letters and letters.lower() in _WORD_LETTERS:
+        if letters and letters.lower() in WORD_LETTERS:
             letters = None
         found.append(_token(m.group("digits"), letters))
     return found
@@ -180,8 +184,8 @@ def split_words(text: str) -> List[Word]:
     for chunk in text.split():
         letters = chunk.lstrip("'’‘(\"")
         capital = bool(letters) and letters[0].isupper()
-        for key in normalize(chunk).split():
+        for key in place_key(chunk).split():
             if key == "den" and words and words[-1].key == "aan":
-                key = "de"  # same spelling as normalize(): 'aan den' -> 'aan de'
+                key = "de"  # same spelling as place_key(): 'aan den' -> 'aan de'
             words.append(Word(key=key, capital=capital))
     return words

@@ -9,12 +9,10 @@ An editor who checked a record with the zorgkantoor or insurer fills in `confirm
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Tuple
 
-from lookup.geo import Ring, point_in_polygon
 from lookup.places import DATA_DIR, Places
 
 _TRUE = {"true", "ja", "yes", "1", "waar"}
@@ -53,24 +51,15 @@ class Zorgkantoor:
         )
 
 
-@dataclass(frozen=True)
-class _RegionShape:
-    code: str
-    bbox: Tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
-    polygons: Tuple[Sequence[Ring], ...]
-
-
 class Zorgkantoren:
-    """Regions, their zorgkantoor records and region polygons."""
+    """Regions and their zorgkantoor records."""
 
     def __init__(self, places: Places, data_dir: Path = DATA_DIR) -> None:
         self.data_dir = data_dir
         self.regions: Dict[str, Region] = {}
         self.records: Dict[str, Zorgkantoor] = {}
-        self._shapes: List[_RegionShape] = []
         self._load_regions(places)
         self._load_records()
-        self._load_shapes()
 
     def _load_regions(self, places: Places) -> None:
         with open(self.data_dir / "zorgkantoorregios_2025.csv", encoding="utf-8") as f:
@@ -106,38 +95,8 @@ class Zorgkantoren:
                     confirmed_on=(row.get("confirmed_on") or "").strip(),
                 )
 
-    def _load_shapes(self) -> None:
-        path = self.data_dir / "zorgkantoorregio_2025.geojson"
-        with open(path, encoding="utf-8") as f:
-            collection = json.load(f)
-        for feature in collection["features"]:
-            geometry = feature["geometry"]
-            polygons = geometry["coordinates"]
-            if geometry["type"] == "Polygon":
-                polygons = [polygons]
-            lons = [pt[0] for poly in polygons for pt in poly[0]]
-            lats = [pt[1] for poly in polygons for pt in poly[0]]
-            self._shapes.append(
-                _RegionShape(
-                    code=feature["properties"]["statcode"],
-                    bbox=(min(lons), min(lats), max(lons), max(lats)),
-                    polygons=tuple(polygons),
-                )
-            )
-
     def region(self, zk_code: str) -> Region:
         return self.regions[zk_code]
 
     def record(self, zk_code: str) -> Zorgkantoor:
         return self.records[zk_code]
-
-    def region_at(self, lat: float, lon: float) -> Optional[Region]:
-        """The region whose polygon contains the point (simplified polygons: near a
-        border, prefer the region of the gemeente found through the postcode)."""
-        for shape in self._shapes:
-            min_lon, min_lat, max_lon, max_lat = shape.bbox
-            if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
-                continue
-            if any(point_in_polygon(lon, lat, poly) for poly in shape.polygons):
-                return self.regions.get(shape.code)
-        return None

@@ -16,21 +16,16 @@ from typing import Dict, List, Set
 import spacy
 from spacy.language import Language
 
+from lookup.text import UNUSED_LETTER_PAIRS, WORD_LETTERS
 from nlp.gazetteer import apostrophe_names, gemeente_names, village_names
-
-# Two-letter Dutch words that must not be read as postcode letters ("1234 en ...").
-_NOT_POSTCODE_LETTERS = [
-    "en", "in", "op", "om", "te", "de", "je", "ik", "na", "al", "nu", "zo", "is",
-    "of", "uw", "er", "me", "we", "ze", "ga", "ja", "nee", "au", "du", "hoe", "wat",
-]
-# Letter pairs never used in Dutch postcodes.
-_EXCLUDED_PAIRS = ["sa", "sd", "ss"]
 
 
 def postcode_patterns() -> List[Dict]:
+    """Entity-ruler patterns for postcodes, from the resolver's letter rules (lookup/text.py)."""
+    not_letters = sorted(WORD_LETTERS | {pair.lower() for pair in UNUSED_LETTER_PAIRS})
     four_digits = {"TEXT": {"REGEX": r"^[1-9][0-9]{3}$"}}
-    letters = {"LOWER": {"REGEX": r"^[a-z]{2}$", "NOT_IN": _NOT_POSTCODE_LETTERS + _EXCLUDED_PAIRS}}
-    joined = {"LOWER": {"REGEX": r"^[1-9][0-9]{3}(?!sa|sd|ss)[a-z]{2}$"}}
+    letters = {"LOWER": {"REGEX": r"^[a-z]{2}$", "NOT_IN": not_letters}}
+    joined = {"LOWER": {"REGEX": r"^[1-9][0-9]{3}(?!" + "|".join(not_letters) + r")[a-z]{2}$"}}
     return [
         {"label": "postcode", "pattern": [four_digits, letters]},
         {"label": "postcode", "pattern": [joined]},
@@ -53,7 +48,7 @@ def build(output_dir: Path) -> Language:
     names = gemeente_names()
     for name in apostrophe_names(names):
         for surface in {name, name.lower(), name.replace("'", "’"), name.lower().replace("'", "’")}:
-            nlp.tokenizer.add_special_case(surface, [{"ORTH": surface}])
+            nlp.tokenizer.add_special_case(surface, [{"ORTH": surface}])  # type: ignore[union-attr]
     villages = nlp.add_pipe("entity_ruler", name="village_ruler", config={"phrase_matcher_attr": "ORTH"})
     villages.add_patterns([{"label": "gemeente", "pattern": name}  # type: ignore[attr-defined]
                            for name in sorted(village_names(_common_words()))])
@@ -75,5 +70,5 @@ def build(output_dir: Path) -> Language:
 
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "build/spacy_nl")
-    pipeline = build(target)
-    print(f"spaCy pipeline written to {target} ({len(pipeline.get_pipe('entity_ruler'))} patterns)")
+    ruler = build(target).get_pipe("entity_ruler")
+    print(f"spaCy pipeline written to {target} ({len(ruler)} patterns)")  # type: ignore[arg-type]

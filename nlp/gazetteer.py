@@ -11,7 +11,7 @@ from typing import Dict, Iterable, Set
 from lookup.places import DATA_DIR, Places
 from lookup.text import strip_accents
 
-__all__ = ["DATA_DIR", "apostrophe_names", "gemeente_names", "strip_accents", "village_names"]
+__all__ = ["apostrophe_names", "gemeente_names", "village_names"]
 
 
 def gemeente_names(data_dir: Path = DATA_DIR) -> Dict[str, str]:

@@ -54,9 +54,10 @@ logger = logging.getLogger(__name__)
 SPACY_DOC = "text_spacy_doc"
 PLACEHOLDERS = {"postcode": " postcodeplek ", "gemeente": " gemeenteplek "}
 RANKING_LENGTH = 10
+EMBEDDING = "embedding"  # the FeatureUnion part that holds no fitted state (nothing to store)
 
 
-def normalise(text: str, entities: Sequence[Tuple[int, int, str]] = ()) -> str:
+def classifier_text(text: str, entities: Sequence[Tuple[int, int, str]] = ()) -> str:
     """Lower-case, accent-free text with places replaced by placeholder words."""
     for start, end, label in sorted(entities, reverse=True):
         text = text[:start] + PLACEHOLDERS.get(label, " ") + text[end:]
@@ -77,12 +78,17 @@ def build_classifier(config: Dict[str, Any]) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, make_pipeline
 
-    features = FeatureUnion([
+    parts: List[Tuple[str, Any]] = [
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
                                   sublinear_tf=True)),
         ("words", TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
                                   sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
-    ])
+    ]
+    if config.get("sentence_embedding"):
+        from nlp.sentence_embedding import SentenceEmbedding
+
+        parts.append((EMBEDDING, SentenceEmbedding(weight=float(config["sentence_embedding"]))))
+    features = FeatureUnion(parts)
     classifier = LogisticRegression(C=config["C"], max_iter=5000, random_state=config["random_seed"],
                                     class_weight=config.get("class_weight"))
     return make_pipeline(features, classifier)
@@ -97,7 +103,9 @@ class TopicClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"char_ngrams": [1, 4], "word_ngrams": [1, 2], "C": 30.0, "random_seed": 42,
-                "retrieval_intent": "faq"}
+                "retrieval_intent": "faq",
+                # weight of the sentence embedding beside the n-grams; 0 leaves it out
+                "sentence_embedding": 0.0}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -126,7 +134,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
             text, intent = message.get(TEXT), message.get(INTENT)
             if not text or not intent:
                 continue
-            texts.append(normalise(text, _entity_spans(message)))
+            texts.append(classifier_text(text, _entity_spans(message)))
             labels.append(message.get(INTENT_RESPONSE_KEY) or intent)
         if len(set(labels)) < 2:
             logger.debug("TopicClassifier: fewer than two labels, nothing to train")
@@ -146,7 +154,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None:
             return messages
-        texts = [normalise(m.get(TEXT) or "", _entity_spans(m)) for m in messages]
+        texts = [classifier_text(m.get(TEXT) or "", _entity_spans(m)) for m in messages]
         probabilities = self._predict_proba(texts)
         labels = list(self.model.classes_)
         for message, row in zip(messages, probabilities):
@@ -218,6 +226,10 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         except (ValueError, FileNotFoundError):
             logger.debug("TopicClassifier: no trained model in storage")
             return cls(config, model_storage, resource)
+        if {**cls.get_default_config(), **config}["sentence_embedding"]:
+            from nlp.sentence_embedding import encoder
+
+            encoder()  # load and warm up with the model, not on the first message
         return cls(config, model_storage, resource, model, responses)
 
 
@@ -227,6 +239,8 @@ def save_pipeline(model: Any, directory: Path) -> None:
     vocabularies = {}
     arrays: Dict[str, np.ndarray] = {"coef": classifier.coef_, "intercept": classifier.intercept_}
     for name, vectorizer in features.transformer_list:
+        if name == EMBEDDING:
+            continue
         vocabularies[name] = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
         arrays[f"idf_{name}"] = vectorizer.idf_
     (directory / "vocabularies.json").write_text(json.dumps(vocabularies, ensure_ascii=False), encoding="utf-8")
@@ -242,6 +256,8 @@ def load_pipeline(directory: Path, config: Dict[str, Any]) -> Any:
     with np.load(directory / "weights.npz", allow_pickle=False) as arrays:
         model = build_classifier(config)
         for name, vectorizer in model[0].transformer_list:
+            if name == EMBEDDING:
+                continue
             vectorizer.vocabulary_ = vocabularies[name]
             vectorizer.fixed_vocabulary_ = True
             vectorizer.idf_ = arrays[f"idf_{name}"]

@@ -1,1 +1,2 @@
-"""Operational helpers: model state, starting the stack, running the assistant."""
+"""Running the assistant: which model (model_state), the stack and the run, train and purge
+commands, and the Rasa plugins production uses (lock_store, rasa_patches, rasa_cli)."""

@@ -1,22 +1,33 @@
-"""Decide whether the model is current, by a content hash of everything that shapes it.
+"""Which model there is and which one runs: the content hash, the current model, the live one.
 
 A model is stored as ``models/model-<hash>.tar.gz``; it is current when a file with the
 hash of today's config, domain, training data and custom NLU code exists. Timestamps are
 never used, so a fresh clone and a touched file behave the same.
+
+The published (live) model is kept in models/live.json (not in git), written by
+``make retrain`` and ``make rollback`` (editor/publish.py) and read by the run command:
+    {"live": {...}, "previous": {...}, "history": [...]}
+each entry: model (path), published_at, macro_f1, accuracy, report, published (bool).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS_DIR = ROOT / "models"
 SPACY_DIR = ROOT / "build" / "spacy_nl"
+# the last measured training time; `make bench` copies it into results/ (runs leave git clean)
+TRAINING_RECORD = ROOT / "build" / "training.json"
+STATE_FILE = MODELS_DIR / "live.json"
+HISTORY_LIMIT = 50
 
 # Everything whose content changes what `rasa train` produces.
 HASHED_PATHS = ["config.yml", "domain.yml", "data", "nlp", "safety", "lookup"]
@@ -108,16 +119,78 @@ def train_if_needed(config: str = "config.yml", data: str = "data", force: bool 
 
 
 def _record_training(name: str, seconds: float) -> None:
-    """Keep the last measured training time for the results file."""
-    import json
+    """Keep the last measured training time, for `make bench` to put in results/."""
     import platform
-    out = ROOT / "results" / "training.json"
-    out.parent.mkdir(exist_ok=True)
+    out = TRAINING_RECORD
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "model": name, "train_seconds": round(seconds, 1),
         "date": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": platform.platform(),
         "cpus": os.cpu_count(), "command": "python -m ops.model_state (rasa train)",
     }, indent=1), encoding="utf-8")
+
+
+# --- the published model: models/live.json -------------------------------------------------
+
+
+def _store_path(model: Path) -> str:
+    """How a model is named in the ledger: relative to the checkout when inside it."""
+    model = Path(model).resolve()
+    try:
+        return str(model.relative_to(ROOT))
+    except ValueError:
+        return str(model)
+
+
+def resolve_model(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
+
+
+def load_state(path: Path = STATE_FILE) -> Dict[str, Any]:
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return {"live": None, "previous": None, "history": []}
+
+
+def save_state(state: Dict[str, Any], path: Path = STATE_FILE) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def live_model_path(path: Path = STATE_FILE) -> Optional[Path]:
+    """The model that should be served, according to models/live.json (None when unknown)."""
+    live = load_state(path).get("live")
+    if live and resolve_model(live["model"]).exists():
+        return resolve_model(live["model"])
+    return None
+
+
+def _entry(model: Path, scores: Optional[Dict[str, Any]] = None, report: Optional[str] = None,
+           published: bool = True, action: str = "publish") -> Dict[str, Any]:
+    entry: Dict[str, Any] = {"model": _store_path(model),
+                             "published_at": dt.datetime.now().isoformat(timespec="seconds"),
+                             "published": published, "action": action}
+    entry.update(scores or {})
+    if report:
+        entry["report"] = report
+    return entry
+
+
+def record_live(model: Path, scores: Optional[Dict[str, Any]] = None, report: Optional[str] = None,
+                published: bool = True, state_file: Path = STATE_FILE) -> Dict[str, Any]:
+    """Make ``model`` the live one in the state file; the old live becomes ``previous``."""
+    state = load_state(state_file)
+    current = state.get("live")
+    if current and current.get("model") != _store_path(model):
+        state["previous"] = current
+    state["live"] = _entry(model, scores, report, published)
+    state.setdefault("history", []).append(state["live"])
+    state["history"] = state["history"][-HISTORY_LIMIT:]
+    save_state(state, state_file)
+    return state
 
 
 if __name__ == "__main__":

@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, List, Mapping, Optional
 
-from editor.publish import STATE_FILE, live_model_path
-from ops.model_state import ROOT, current_model, train_if_needed
+from ops.model_state import ROOT, STATE_FILE, current_model, live_model_path, train_if_needed
 from ops.stack import Stack, write_endpoints
 
 ENV_FILE = ROOT / ".env.local"
@@ -173,10 +172,11 @@ def main() -> int:
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})]
 
     start_web()
+    rest_example = '{"sender": "u1", "message": "hallo"}'
     print(f"""
 De assistent draait.
   Demo-webpagina (chat):   http://localhost:{web_port}/
-  REST:                    POST http://localhost:{rasa_port}/webhooks/rest/webhook  {{"sender": "u1", "message": "hallo"}}
+  REST:                    POST http://localhost:{rasa_port}/webhooks/rest/webhook  {rest_example}
   HTTP API (met token):    http://localhost:{rasa_port}/status?token=<RASA_TOKEN uit .env.local>
   Actieserver:             http://localhost:{action_port}/health
   Logbestanden:            {workdir}

@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional
 import requests
 import yaml
 
-from ops.model_state import ROOT, rasa_bin, rasa_env
+from ops.model_state import ROOT, rasa_env
 
 
 def free_port() -> int:
@@ -97,7 +97,7 @@ class Stack:
         self._wait(f"{self.action_url}/health", 120, self.action_proc, self.action_log)
 
     def stop_action_server(self) -> None:
-        _stop(self.action_proc)
+        stop_process(self.action_proc)
         self.action_proc = None
 
     def start_rasa(self) -> None:
@@ -120,7 +120,7 @@ class Stack:
         self._wait(f"{self.rasa_url}/status?token={self.token}", 240, self.rasa_proc, self.rasa_log)
 
     def stop_rasa(self) -> None:
-        _stop(self.rasa_proc)
+        stop_process(self.rasa_proc)
         self.rasa_proc = None
 
     def start(self) -> "Stack":
@@ -157,14 +157,14 @@ class Stack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc is not None and proc.poll() is not None:
-                raise RuntimeError(f"process exited early; see {log}:\n{_tail(log)}")
+                raise RuntimeError(f"process exited early; see {log}:\n{log_tail(log)}")
             try:
                 if requests.get(url, timeout=2).status_code == 200:
                     return
             except requests.RequestException:
                 pass
             time.sleep(0.5)
-        raise TimeoutError(f"{url} not ready after {timeout} s; see {log}:\n{_tail(log)}")
+        raise TimeoutError(f"{url} not ready after {timeout} s; see {log}:\n{log_tail(log)}")
 
 
 # What only the Rasa server needs: the action server (custom actions, which any content
@@ -185,14 +185,16 @@ def _private_log(path: Path) -> Any:
     return os.fdopen(fd, "ab")
 
 
-def _tail(path: Path, lines: int = 30) -> str:
+def log_tail(path: Path, lines: int = 30) -> str:
+    """The last lines of a log file, for error messages (empty when unreadable)."""
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
 
 
-def _stop(proc: Optional[subprocess.Popen]) -> None:
+def stop_process(proc: Optional[subprocess.Popen]) -> None:
+    """Terminate a child process, killing it when it does not stop within 20 s."""
     if proc is None or proc.poll() is not None:
         return
     proc.terminate()
@@ -201,11 +203,6 @@ def _stop(proc: Optional[subprocess.Popen]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
-
-
-def bot_texts(messages: List[Dict[str, Any]]) -> str:
-    """All text of the bot's reply, joined, for assertions."""
-    return "\n".join(m.get("text", "") for m in messages if m.get("text"))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlp.topic_classifier import build_classifier, load_pipeline, normalise, save_pipeline
+from nlp.topic_classifier import build_classifier, load_pipeline, classifier_text, save_pipeline
 from safety.levels import CHECK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
 from safety.terms import phrase_level
 
@@ -48,7 +48,7 @@ def example_files(directory: Path) -> List[Path]:
 
 def read_examples(directory: Path) -> List[Tuple[str, str]]:
     """(text, label) pairs from every examples file; labels are those of ``safety.levels``."""
-    pairs = []
+    pairs: List[Tuple[str, str]] = []
     for path in example_files(directory):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for label, texts in document.items():
@@ -115,8 +115,9 @@ class SafetyClassifier(GraphComponent):
             "violence_threshold": 0.7,    # p(acute) + p(violence)
             "exhausted_threshold": 0.5,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
-            # training examples of these labels are not harmless (overload, ontspoorde zorg)
-            "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg"],
+            # training examples of these labels are not harmless (overload, ontspoorde zorg,
+            # a crisis at home: "ik kan het niet meer aan, hij moet nu weg")
+            "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg", "faq/crisisopname"],
         }
 
     @staticmethod
@@ -153,7 +154,7 @@ class SafetyClassifier(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         pairs = self.training_pairs(training_data)
         self.model = build_model(self.config)
-        self.model.fit([normalise(text) for text, _ in pairs], [label for _, label in pairs])
+        self.model.fit([classifier_text(text) for text, _ in pairs], [label for _, label in pairs])
         with self._model_storage.write_to(self._resource) as directory:
             save_pipeline(self.model, directory)
         return self._resource
@@ -166,7 +167,7 @@ class SafetyClassifier(GraphComponent):
     def probabilities(self, texts: Sequence[str]) -> List[Dict[str, float]]:
         if self.model is None:
             return [{"none": 1.0} for _ in texts]
-        rows = self.model.predict_proba([normalise(text) for text in texts])
+        rows = self.model.predict_proba([classifier_text(text) for text in texts])
         labels = [str(label) for label in self.model.classes_]
         return [{label: float(p) for label, p in zip(labels, row)} for row in np.asarray(rows)]
 

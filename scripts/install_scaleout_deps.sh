@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the scale-out test drives for real: Debian's postgresql and redis-server.
 # Idempotent and quiet; needs no network when both are already installed. The test starts
-# its own private PostgreSQL cluster and redis-server on loopback (ops/services.py); the
+# its own private PostgreSQL cluster and redis-server on loopback (tests/scaleout/services.py); the
 # packages' own system services are neither needed nor started.
 set -euo pipefail
 missing=()

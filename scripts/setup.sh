@@ -31,7 +31,7 @@ fi
 export RASA_TELEMETRY_ENABLED=false
 if [ ! -f build/spacy_nl/meta.json ] || [ nlp/build_spacy_pipeline.py -nt build/spacy_nl/meta.json ] \
    || [ nlp/gazetteer.py -nt build/spacy_nl/meta.json ] || [ lookup/places.py -nt build/spacy_nl/meta.json ] \
-   || [ lookup/data/aliases.csv -nt build/spacy_nl/meta.json ]; then
+   || [ lookup/data/aliases.csv -nt build/spacy_nl/meta.json ] || [ lookup/text.py -nt build/spacy_nl/meta.json ]; then
   echo "==> building the offline Dutch spaCy pipeline"
   PYTHONPATH=. .venv/bin/python -m nlp.build_spacy_pipeline build/spacy_nl
 fi

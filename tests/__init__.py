@@ -1,0 +1,1 @@
+"""The tests: real Rasa and action servers over HTTP, the page in Chromium, and unit tests."""

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List, Optional
 
 import pytest
 
@@ -14,6 +15,26 @@ from ops.stack import Stack, free_port
 from tests.fakes import FakeGraphAPI, FakeTwilioAPI, channel_env
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
+TREE_AT_START = pytest.StashKey[Optional[List[str]]]()
+
+
+def git_status() -> Optional[List[str]]:
+    """``git status --porcelain`` lines of the checkout (None outside a git checkout)."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.splitlines() if done.returncode == 0 else None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[TREE_AT_START] = git_status()
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Tests marked ``last`` run after all others (the clean-tree check sees the whole run)."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 
 # One channel secret (channels.pseudonym) for this test process and every server it starts,
 # as on replicas that share it: Redis keys and signed web-chat session ids agree.

@@ -282,7 +282,8 @@ def test_inbound_messages_are_understood():
     for media in ("audio", "image", "video", "document", "sticker", "voice", "contacts", "unsupported"):
         assert channel.to_text("u", {"type": media}) == (None, "media")
     assert channel.to_text("u", {"type": "reaction"}) == (None, "ignore")
-    assert channel.to_text("u", {"type": "button", "button": {"payload": "/affirm", "text": "Ja"}}) == ("/affirm", "choice")
+    button = {"type": "button", "button": {"payload": "/affirm", "text": "Ja"}}
+    assert channel.to_text("u", button) == ("/affirm", "choice")
 
 
 def test_handle_message_dedups_and_answers_media_politely():

@@ -1,6 +1,6 @@
 """Evaluation, report, gate and publishing with two tiny real models.
 
-Two NLU models are trained once on the sample project (editor.testing): a good one and a
+Two NLU models are trained once on the sample project (tests/editor_project.py): a good one and a
 deliberately worse one whose labels are rotated (every topic's questions are taught as the
 next topic). Both are measured on the same held-out questions.
 """
@@ -20,7 +20,7 @@ from editor.evaluate import EvalResult, _nlu_yaml, cross_validate, evaluate_mode
 from editor.gate import decide
 from editor.publish import PublishError, hot_swap, load_state, publish, record_live, rollback, server_status
 from editor.report import write_report
-from editor.testing import make_project
+from tests.editor_project import make_project
 from ops.stack import free_port
 
 

@@ -12,7 +12,7 @@ import yaml
 from editor.content import TopicFile, load_titles
 from editor.settings import ROOT
 from editor.spreadsheet import SpreadsheetError, export_csv, import_csv, main
-from editor.testing import make_project
+from tests.editor_project import make_project
 from editor.validate import validate
 
 TRICKY = '''version: "3.1"
@@ -124,7 +124,8 @@ def test_adding_a_question_row_updates_only_that_topic(tmp_path: Path) -> None:
     result = import_csv(sheet, root)
     assert result["changed"] == ["data/faq/respijtzorg.yml"]
     assert result["titles"] == ["respijtzorg"]
-    assert "      - kan ik een weekend vrij krijgen\n" in (root / "data/faq/respijtzorg.yml").read_text(encoding="utf-8")
+    written = (root / "data/faq/respijtzorg.yml").read_text(encoding="utf-8")
+    assert "      - kan ik een weekend vrij krijgen\n" in written
     assert (root / "data/faq/kosten.yml").read_text(encoding="utf-8") == before
     titles_text = (root / "actions/topic_titles.yml").read_text(encoding="utf-8")
     assert "# Korte knoptitels per onderwerp." in titles_text  # comments kept

@@ -112,9 +112,9 @@ def test_output_pastes_as_examples(tracker_db: Path, capsys: pytest.CaptureFixtu
     sheet = tmp_path / "onbegrepen.csv"
     assert main(["--db", str(tracker_db), "--days", "30", "--csv", str(sheet)]) == 0
     out = capsys.readouterr().out
-    example_lines = [l for l in out.splitlines() if l.strip().startswith("- ")]
+    example_lines = [line for line in out.splitlines() if line.strip().startswith("- ")]
     assert "      - mag mijn buurman de zorg overnemen" in example_lines
-    assert all(not l.strip().startswith("- /") for l in example_lines)
+    assert all(not line.strip().startswith("- /") for line in example_lines)
     assert all(line.startswith("#") or line.startswith("      - ") or not line for line in out.splitlines())
     assert "# beste gok: faq/kosten" in out
     assert "3511" not in out and "06-12345678" not in out

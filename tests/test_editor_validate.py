@@ -9,7 +9,7 @@ import pytest
 
 from editor.content import Problem
 from editor.readability import measure, syllables
-from editor.testing import make_project
+from tests.editor_project import make_project
 from editor.validate import check_rasa, main, validate
 
 

@@ -15,7 +15,8 @@ import pytest
 import requests
 
 from channels.input_text import LONG_MESSAGE_NOTE, MAX_MESSAGE_CHARS
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts, sender_ids
 
 pytestmark = pytest.mark.server
 
@@ -24,8 +25,7 @@ DUTCH_WORDS = {"u", "uw", "de", "het", "een", "ik", "en", "van", "is", "wilt", "
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _sender(name: str) -> str:
-    return f"bad-{name}-{uuid.uuid4().hex[:8]}"
+_sender = sender_ids("bad")
 
 
 def _post_raw(stack: Stack, body: bytes) -> requests.Response:

@@ -13,7 +13,8 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 
 pytestmark = pytest.mark.server
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 
 pytestmark = pytest.mark.server
 

@@ -10,14 +10,14 @@ conversation, the Rasa server restarts.
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any, Dict, List
 
 import pytest
 
 from channels.never_silent import SILENCE_REPLY
 from lookup import get_lookup
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts, sender_ids
 from tests.fakes import FakeGraphAPI
 from tests.socketio_client import chat
 from tests.test_whatsapp_cloud import envelope, new_wa_id, post_webhook, texts
@@ -27,8 +27,7 @@ pytestmark = pytest.mark.server
 LOOKUP_QUESTION = "ik zoek een clientondersteuner in 9712 CP"
 
 
-def _sender(name: str) -> str:
-    return f"fault-{name}-{uuid.uuid4().hex[:8]}"
+_sender = sender_ids("fault")
 
 
 def _bot_events(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:

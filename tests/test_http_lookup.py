@@ -5,26 +5,20 @@ bot messages as dicts with "text" and maybe "buttons".
 """
 from __future__ import annotations
 
-import uuid
-from typing import Any, Dict, List
 
 import pytest
 
 from lookup import get_lookup
+from tests.conversation import bot_texts, sender_ids
 
 pytestmark = pytest.mark.server
 
 
-def _sender(name: str) -> str:
-    return f"lookup-{name}-{uuid.uuid4().hex[:8]}"
-
-
-def _text(messages: List[Dict[str, Any]]) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
+_sender = sender_ids("lookup")
 
 
 def test_postcode_question_names_a_provider_serving_groningen(stack) -> None:
-    reply = _text(stack.send(_sender("groningen"), "Ik woon in 9712 CP, waar vind ik een cliëntondersteuner?"))
+    reply = bot_texts(stack.send(_sender("groningen"), "Ik woon in 9712 CP, waar vind ik een cliëntondersteuner?"))
     serving = [p.name for p in get_lookup().registry.serving("GM0014")]
     assert serving, "the sample registry must serve Groningen"
     assert any(name in reply for name in serving), reply
@@ -32,7 +26,7 @@ def test_postcode_question_names_a_provider_serving_groningen(stack) -> None:
 
 
 def test_zorgkantoor_for_tilburg_is_midden_brabant(stack) -> None:
-    reply = _text(stack.send(_sender("tilburg"), "welk zorgkantoor hoort bij Tilburg?"))
+    reply = bot_texts(stack.send(_sender("tilburg"), "welk zorgkantoor hoort bij Tilburg?"))
     assert "Midden-Brabant" in reply, reply
 
 
@@ -42,13 +36,13 @@ def test_zorgkantoor_for_tilburg_is_midden_brabant(stack) -> None:
     ("Is er een cliëntondersteuner in Ouddorp?", "Goeree-Overflakkee"),
 ])
 def test_a_village_in_a_sentence_is_found_and_used(stack, question: str, gemeente: str) -> None:
-    reply = _text(stack.send(_sender("kern"), question))
+    reply = bot_texts(stack.send(_sender("kern"), question))
     assert f"hoort bij de gemeente {gemeente}" in reply, reply
     assert "In welke gemeente woont u?" not in reply
 
 
 def test_a_place_with_a_where_to_go_question_is_answered_in_the_same_turn(stack) -> None:
-    reply = _text(stack.send(_sender("waar"), "Ik woon in Groningen, bij wie kan ik terecht met mijn hulpvraag?"))
+    reply = bot_texts(stack.send(_sender("waar"), "Ik woon in Groningen, bij wie kan ik terecht met mijn hulpvraag?"))
     assert any(p.name in reply for p in get_lookup().registry.serving("GM0014")), reply
     assert "aangepast" not in reply
 
@@ -57,7 +51,7 @@ def test_a_place_with_a_where_to_go_question_is_answered_in_the_same_turn(stack)
                                       "hoort het zorgkantoor bij mijn verzekering?"])
 def test_what_is_a_zorgkantoor_is_explained_first_with_the_lookup_as_next_step(stack, question: str) -> None:
     reply = stack.send(_sender("wat-is"), question)
-    text = _text(reply)
+    text = bot_texts(reply)
     assert "Wet langdurige zorg" in text and "andere verzekeraar" in text, text
     assert "In welke gemeente woont u?" not in text
     assert "/find_zorgkantoor" in [b["payload"] for m in reply for b in m.get("buttons") or []]
@@ -66,9 +60,9 @@ def test_what_is_a_zorgkantoor_is_explained_first_with_the_lookup_as_next_step(s
 def test_border_postcode_offers_the_gemeenten_as_buttons(stack) -> None:
     sender = _sender("grens")
     messages = stack.send(sender, "Ik zoek een cliëntondersteuner")
-    assert "gemeente" in _text(messages).lower()
+    assert "gemeente" in bot_texts(messages).lower()
     messages = stack.send(sender, "1216")
     payloads = [b["payload"] for m in messages for b in m.get("buttons") or []]
     assert '/inform_location{"gemeente": "Hilversum"}' in payloads, messages
-    reply = _text(stack.send(sender, '/inform_location{"gemeente": "Hilversum"}'))
+    reply = bot_texts(stack.send(sender, '/inform_location{"gemeente": "Hilversum"}'))
     assert "Voorbeeld Cliëntondersteuning Gooi" in reply, reply

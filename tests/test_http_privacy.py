@@ -14,7 +14,8 @@ import uuid
 import pytest
 import requests
 
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 
 pytestmark = pytest.mark.server
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-import uuid
 from typing import Any, Dict, List
 
 import pytest
 
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts, sender_ids
 from tests.fakes import FakeGraphAPI, FakeTwilioAPI
 from tests.test_twilio_whatsapp import form, new_sender, post_form
 from tests.test_whatsapp_cloud import envelope, new_wa_id, post_webhook, texts
@@ -29,8 +29,7 @@ EXHAUSTED = "ik trek het niet meer, ik ben helemaal op"
 FORM_QUESTION = "In welke gemeente woont u?"
 
 
-def _sender(name: str) -> str:
-    return f"safety-{name}-{uuid.uuid4().hex[:8]}"
+_sender = sender_ids("safety")
 
 
 def is_acute(text: str) -> bool:

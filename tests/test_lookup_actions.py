@@ -112,7 +112,7 @@ def test_border_postcode_asks_with_buttons_then_keeps_the_postcode() -> None:
 
 
 def test_button_payload_is_valid_json() -> None:
-    payload = msgs.location_payload("'s-Gravenhage")
+    payload = msgs.choose_gemeente_payload("'s-Gravenhage")
     assert json.loads(payload[len("/inform_location"):]) == {"gemeente": "'s-Gravenhage"}
 
 
@@ -288,8 +288,8 @@ def test_change_location_border_postcode_then_button() -> None:
 
 def test_location_shared_gives_nearest_clientondersteuners() -> None:
     text = '/share_location{"latitude":52.37,"longitude":4.89}'
-    slots, messages = run(ActionLocationShared(), tracker(text, "share_location", [("latitude", 52.37), ("longitude", 4.89)],
-                                                          set_now=[("latitude", 52.37), ("longitude", 4.89)]))
+    point = [("latitude", 52.37), ("longitude", 4.89)]
+    slots, messages = run(ActionLocationShared(), tracker(text, "share_location", point, set_now=point))
     assert slots["gm_code"] == "GM0363" and slots["lookup_kind"] == "clientondersteuner"
     assert "Voorbeeld Cliëntondersteuning Amsterdam" in texts(messages)
 
@@ -337,7 +337,8 @@ def test_no_postcode_or_message_text_in_info_logs(caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.INFO):
         in_form("Ik woon in 9712 CP", entities=[("postcode", "9712 CP")])
         run(ActionChangeLocation(), tracker("Amsterdm", "inform_location"))
-        run(ActionFindClientondersteuner(), tracker("x", "find_clientondersteuner", slots={"gm_code": "GM0014", "pc4": "9712"}))
+        run(ActionFindClientondersteuner(),
+            tracker("x", "find_clientondersteuner", slots={"gm_code": "GM0014", "pc4": "9712"}))
     for record in caplog.records:
         if record.levelno >= logging.INFO:
             message = record.getMessage()

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from ops.model_state import ROOT, rasa_env
-from ops.stack import bot_texts
+from tests.conversation import bot_texts
 from tests.conftest import WEB_PORT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -307,7 +307,8 @@ def test_static_server_serves_page_config_and_vendored_client(plain_web):
     assert "script-src 'self'" in csp and "ws://127.0.0.1:5005" in csp and "unsafe-inline" not in csp
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     config = requests.get(plain_web + "config.js", timeout=10)
-    assert config.text.strip() == 'window.MANTELZORG_CHAT = {"rasaUrl": "http://127.0.0.1:5005", "socketPath": "/socket.io/"};'
+    expected = '{"rasaUrl": "http://127.0.0.1:5005", "socketPath": "/socket.io/"}'
+    assert config.text.strip() == f"window.MANTELZORG_CHAT = {expected};"
     client = requests.get(plain_web + "vendor/socket.io-client/socket.io.min.js", timeout=10)
     assert client.status_code == 200 and "Socket.IO v4" in client.text[:200]
     for path in ("widget/chat.js", "widget/chat.css", "assets/site.css", "vendor/socket.io-client/LICENSE"):

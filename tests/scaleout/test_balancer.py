@@ -1,4 +1,4 @@
-"""The test load balancer (ops/balancer.py) in front of two tiny echo servers."""
+"""The test load balancer (tests/scaleout/balancer.py) in front of two tiny echo servers."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from typing import Iterator, List
 import pytest
 import requests
 
-from ops.balancer import RoundRobinBalancer
+from tests.scaleout.balancer import RoundRobinBalancer
 
 pytestmark = pytest.mark.scaleout
 

@@ -23,7 +23,7 @@ from channels.redis_store import RedisStore, digest
 from channels.service_window import (SEND, SUPPRESS, TEMPLATE, RedisServiceWindow,
                                      ServiceWindow)
 from channels.shared_state import DEFAULT_DB, MEMORY, REDIS, channel_state, redis_settings
-from ops.services import RedisServer
+from tests.scaleout.services import RedisServer
 from ops.stack import free_port
 
 pytestmark = pytest.mark.scaleout

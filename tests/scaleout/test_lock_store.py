@@ -13,7 +13,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import RedisLockStore
 
 from ops.lock_store import AtomicRedisLockStore
-from ops.services import RedisServer
+from tests.scaleout.services import RedisServer
 from rasa.utils.endpoints import EndpointConfig
 
 pytestmark = pytest.mark.scaleout

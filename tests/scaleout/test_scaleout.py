@@ -1,10 +1,10 @@
 """Scale-out: two Rasa replicas behind a load balancer share one conversation.
 
 Real processes on loopback: a private PostgreSQL cluster (tracker store) and a private
-redis-server (lock store) from Debian's packages (ops/services.py), one action server,
+redis-server (lock store) from Debian's packages (tests/scaleout/services.py), one action server,
 two `rasa run` replicas started with config/endpoints.production.yml itself (filled from
 environment variables, exactly as in production) and the same model, and the round-robin
-balancer from ops/balancer.py in front. The replicas' WhatsApp channels send to the fake
+balancer from tests/scaleout/balancer.py in front. The replicas' WhatsApp channels send to the fake
 Meta and Twilio APIs (tests/fakes.py) and share their state in Redis db 2
 (channels/shared_state.py); the WhatsApp tests post signed webhooks to each replica directly,
 as a load balancer would spread Meta's and Twilio's deliveries.
@@ -28,10 +28,11 @@ import requests
 from channels.redis_store import digest
 from channels.shared_state import DEFAULT_DB
 from channels.signatures import twilio_signature
-from ops.balancer import RoundRobinBalancer
+from tests.scaleout.balancer import RoundRobinBalancer
 from ops.model_state import ROOT
-from ops.services import PostgresServer, RedisServer
-from ops.stack import Stack, bot_texts
+from tests.scaleout.services import PostgresServer, RedisServer
+from ops.stack import Stack
+from tests.conversation import bot_texts, sender_ids
 from tests.fakes import (TWILIO_AUTH_TOKEN, FakeGraphAPI, FakeTwilioAPI, channel_env,
                          twilio_webhook_url)
 from tests.test_twilio_whatsapp import form as twilio_form
@@ -111,8 +112,7 @@ def cluster(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
         print(f"\nscale-out timings: {json.dumps({k: round(v, 1) for k, v in timings.items()})}")
 
 
-def _sender(name: str) -> str:
-    return f"scaleout-{name}-{uuid.uuid4().hex[:8]}"
+_sender = sender_ids("scaleout")
 
 
 def _comparable(tracker: Dict[str, Any]) -> Dict[str, Any]:
@@ -386,7 +386,8 @@ def test_a_message_received_by_one_replica_opens_the_window_for_the_other(cluste
 
 def test_the_shared_whatsapp_state_holds_no_readable_numbers(cluster: Cluster) -> None:
     wa_id = new_wa_id()
-    assert post_webhook(cluster.replicas[0], envelope(wa_id, {"type": "text", "text": {"body": "hallo"}})).status_code == 200
+    hello = envelope(wa_id, {"type": "text", "text": {"body": "hallo"}})
+    assert post_webhook(cluster.replicas[0], hello).status_code == 200
     cluster.graph.wait_for_messages(wa_id, timeout=60)
     client = cluster.redis.client(db=DEFAULT_DB, decode_responses=True)
     keys = list(client.scan_iter())

@@ -12,7 +12,7 @@ address and *see* which replica served each request.
   to send two messages to two different replicas at the same moment).
 - Plain HTTP request/response only: no WebSocket upgrade, no retries, no health checks.
 
-    python -m ops.balancer --port 8000 http://127.0.0.1:5005 http://127.0.0.1:5006
+    python -m tests.scaleout.balancer --port 8000 http://127.0.0.1:5005 http://127.0.0.1:5006
 """
 from __future__ import annotations
 

@@ -22,9 +22,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, TypeVar
 
-from ops.stack import free_port
+from ops.stack import free_port, log_tail, stop_process
 
 INSTALL_HINT = "run `bash scripts/install_scaleout_deps.sh` (Debian packages postgresql, redis-server)"
 
@@ -52,14 +52,26 @@ def redis_server_bin() -> str:
     return found
 
 
-def _tail(path: Path, lines: int = 20) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
+T = TypeVar("T", bound="_ThrowAwayServer")
 
 
-class PostgresServer:
+class _ThrowAwayServer:
+    """A server that lives for one test session: ``with Server() as s:`` starts and removes it."""
+
+    def start(self: T) -> T:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: T) -> T:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class PostgresServer(_ThrowAwayServer):
     """A throw-away PostgreSQL cluster: one database and one password-protected user."""
 
     def __init__(self, db: str = "rasa", user: str = "rasa", os_user: str = "postgres") -> None:
@@ -97,7 +109,7 @@ class PostgresServer:
                               cwd=self.base)
         if done.returncode != 0:
             raise ServiceError(f"PostgreSQL {what} failed ({done.returncode}):\n{done.stdout}\n"
-                               f"{done.stderr}\n{_tail(self.logfile)}")
+                               f"{done.stderr}\n{log_tail(self.logfile, 20)}")
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> "PostgresServer":
@@ -142,12 +154,6 @@ class PostgresServer:
         shutil.rmtree(self.base, ignore_errors=True)
         self.base = None
 
-    def __enter__(self) -> "PostgresServer":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # -- use -----------------------------------------------------------------------------
     def env(self) -> Dict[str, str]:
         """The variables config/endpoints.production.yml reads."""
@@ -161,7 +167,7 @@ class PostgresServer:
                                 user=self.user, password=self.password)
 
 
-class RedisServer:
+class RedisServer(_ThrowAwayServer):
     """A throw-away redis-server: loopback only, protected mode, a password, no persistence."""
 
     def __init__(self) -> None:
@@ -191,32 +197,20 @@ class RedisServer:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise ServiceError(f"redis-server exited ({self.proc.returncode}):\n{_tail(self.logfile)}")
+                raise ServiceError(f"redis-server exited ({self.proc.returncode}):\n{log_tail(self.logfile, 20)}")
             try:
                 if self.client().ping():
                     return self
             except Exception:  # noqa: BLE001 - not up yet
                 time.sleep(0.1)
-        raise ServiceError(f"redis-server not ready after 30 s:\n{_tail(self.logfile)}")
+        raise ServiceError(f"redis-server not ready after 30 s:\n{log_tail(self.logfile, 20)}")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
         self.proc = None
         if self.base is not None:
             shutil.rmtree(self.base, ignore_errors=True)
             self.base = None
-
-    def __enter__(self) -> "RedisServer":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def env(self) -> Dict[str, str]:
         return {"REDIS_HOST": self.host, "REDIS_PORT": str(self.port),
