@@ -18,7 +18,8 @@ import requests
 
 import channels.input_text as input_text
 from channels.signatures import meta_signature
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 from tests.fakes import WA_APP_SECRET
 from tests.test_http_safety import HangingServer
 from tests.test_whatsapp_cloud import PATH as CLOUD_PATH

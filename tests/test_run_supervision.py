@@ -20,7 +20,8 @@ import requests
 
 from ops.model_state import ROOT, rasa_env
 from ops.run import MAX_BACKOFF_SECONDS, Supervised, Supervisor, run_directory
-from ops.stack import bot_texts, free_port, write_endpoints
+from ops.stack import free_port, write_endpoints
+from tests.conversation import bot_texts
 
 
 def test_two_run_commands_get_their_own_run_directory() -> None:
