@@ -9,6 +9,7 @@
 #   make scale-test     only the scale-out tests (2 replicas, PostgreSQL, Redis; docs/deploy.md)
 #   make bench-safety   safety misses and false alarms per level (results/safety.md)
 #   make bronnen        every topic with its source pages, for review (docs/bronnen.md)
+#   make studio-beheerder   the first beheerder of the editors' studio (asks name and password)
 PY := .venv/bin/python
 CSV ?= onderwerpen.csv
 DAYS ?= 90
@@ -18,7 +19,7 @@ export PYTHONPATH := .
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup run test scale-test bench bench-safety bronnen validate retrain rollback live-status unrecognised export-csv import-csv
+.PHONY: setup run test scale-test bench bench-safety bronnen validate retrain rollback live-status unrecognised export-csv import-csv studio-beheerder
 
 setup:
 	bash scripts/setup.sh
@@ -70,3 +71,7 @@ bench-safety: | $(PY)
 # the editors' review table of every topic and its source pages → docs/bronnen.md
 bronnen: | $(PY)
 	$(PY) -m editor.sources_table
+
+# the first beheerder of the editors' studio (name and password are asked; never a default)
+studio-beheerder: | $(PY)
+	$(PY) -m studio maak_beheerder $(ARGS)

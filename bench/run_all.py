@@ -7,7 +7,9 @@ One run, same data, same machine:
 1. train our configuration (config.yml), Rasa's default configuration
    (config/bench_default.yml) and our previous DIET configuration (config/bench_diet.yml)
    on the same data/ and domain.yml; training time of each;
-2. held-out NLU scores of the three, plus two TF-IDF + logistic-regression baselines;
+2. held-out NLU scores of the three, plus two TF-IDF + logistic-regression baselines; ours
+   with and without the sentence embedding (config.yml with ``sentence_embedding: 0``) on the
+   held-out set and on the realistic set (tests/nlu/realistic: real people's messages);
 3. serving: load time, the three load shapes and peak RSS for ours, ours on stock Rasa
    (RASA_PATCHES=off: what ops/rasa_patches.py buys), the previous DIET configuration and
    the Rasa default configuration on stock Rasa (the `rasa init` reference).
@@ -28,25 +30,41 @@ from typing import Any, Dict, List, Optional, Tuple
 from bench.common import BENCH_MODELS, RESULTS, stamp
 from bench.nlu_bench import rasa_model_scores, tfidf_lr_baselines
 from bench.serving_bench import SCRIPTS, measure
+from editor.realistic import evaluate_realistic
 from ops.model_state import ROOT, TRAINING_RECORD, ensure_spacy_pipeline, rasa_bin, rasa_env
 
 # figures that ordinary runs keep in ignored places; only `make bench` puts them in results/
 RUN_FIGURES = [(TRAINING_RECORD, "training.json"),
                (ROOT / "tests" / "artifacts" / "nlu_heldout.json", "nlu_heldout.json")]
 
+NO_EMBEDDING_CONFIG = ROOT / "build" / "bench_no_embedding.yml"
 CONFIGS: List[Tuple[str, str]] = [
     ("ours", "config.yml"),
+    ("ours_no_embedding", str(NO_EMBEDDING_CONFIG.relative_to(ROOT))),
     ("rasa_default", "config/bench_default.yml"),
     ("previous_diet", "config/bench_diet.yml"),
 ]
 LABELS = {
     "ours": "ours (config.yml)",
     "ours_stock_rasa": "ours on stock Rasa (RASA_PATCHES=off)",
+    "ours_no_embedding": "ours without the sentence embedding (n-grams only)",
     "rasa_default": "Rasa default config (stock Rasa)",
     "previous_diet": "previous config: DIET + ResponseSelector + TED",
 }
 GOALS = {"seq_p50_ms": 25, "saturated_msg_s": 40, "realistic_p95_ms": 150, "load_s": 15,
          "rasa_rss_mb": 800, "train_s": 300, "macro_f1": 0.95}
+
+
+def write_no_embedding_config() -> None:
+    """config.yml with the topic classifier's sentence embedding switched off (nothing else)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    for component in config["pipeline"]:
+        if component.get("sentence_embedding"):
+            component["sentence_embedding"] = 0.0
+    NO_EMBEDDING_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+    NO_EMBEDDING_CONFIG.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
 def train(key: str, config: str, reuse: bool) -> Tuple[Path, Optional[float]]:
@@ -71,14 +89,20 @@ def run(reuse: bool, saturated_seconds: float, realistic_seconds: float) -> Dict
     out: Dict[str, Any] = {"stamp": stamp(), "goals": GOALS, "training": {}, "nlu": {}, "serving": {},
                            "scripts": SCRIPTS}
     models: Dict[str, Path] = {}
+    write_no_embedding_config()
     for key, config in CONFIGS:
         print(f"training {key} ({config}) ...", flush=True)
         models[key], seconds = train(key, config, reuse)
         out["training"][key] = {"config": config, "seconds": seconds}
     print("held-out NLU ...", flush=True)
-    for key in ("ours", "rasa_default", "previous_diet"):
+    for key in ("ours", "ours_no_embedding", "rasa_default", "previous_diet"):
         out["nlu"][LABELS[key]] = rasa_model_scores(models[key])
     out["nlu"].update(tfidf_lr_baselines())
+    print("realistic set ...", flush=True)
+    out["realistic"] = {}
+    for key in ("ours", "ours_no_embedding"):
+        realistic = evaluate_realistic(models[key]) or {}
+        out["realistic"][LABELS[key]] = {k: realistic.get(k) for k in ("n", "covered", "accuracy", "by_kind")}
     targets = [("ours", models["ours"], {}),
                ("ours_stock_rasa", models["ours"], {"RASA_PATCHES": "off"}),
                ("previous_diet", models["previous_diet"], {}),
@@ -128,6 +152,13 @@ def markdown(r: Dict[str, Any]) -> str:
     ]
     for name, v in r["nlu"].items():
         lines.append(_row([name, v["macro_f1"], v["accuracy"], v["n"]]))
+    lines += ["", "## Realistic set (tests/nlu/realistic: real people's messages from public pages; "
+              "parse only, top-1 label right)", "",
+              _row(["model", "accuracy", "covered", "questions", "stories", "places", "English"]), _row(["---"] * 7)]
+    for name, v in r.get("realistic", {}).items():
+        kinds = v.get("by_kind") or {}
+        lines.append(_row([name, v.get("accuracy"), v.get("covered"),
+                           *[(kinds.get(k) or {}).get("accuracy") for k in ("question", "story", "place", "english")]]))
     lines += ["", "## Serving over the REST webhook (real Rasa server + action server)", "",
               _row(["configuration", "load s", "seq p50 ms", "seq p95 ms", "saturated msg/s", "saturated p95 ms",
                     "realistic p50 ms", "realistic p95 ms", "realistic p99 ms", "failures",

@@ -96,3 +96,13 @@ def measure(text: str, long_word_letters: int = 13,
     return Readability(words=len(ws), sentences=len(sents), syllables=n_syll,
                        flesch_douma=round(score, 1), longest_sentence=longest,
                        longest_sentence_words=len(words(longest)), long_words=long_words)
+
+
+# Informal address ('je', 'jij', ...); our answers speak to the reader with 'u'.
+_INFORMAL = re.compile(r"(?<![\w'’-])(je|jij|jou|jouw|jezelf|jullie)(?![\w'’-])", re.IGNORECASE)
+
+
+def informal_words(text: str) -> List[str]:
+    """The informal pronouns in ``text`` (in order, as written)."""
+    return [m.group(0) for m in _INFORMAL.finditer(_URL.sub(" ", text))]
+

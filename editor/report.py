@@ -96,7 +96,8 @@ th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = None,
                  cv: Optional[EvalResult] = None, decision: Optional[Dict[str, Any]] = None,
                  problems: Optional[List[Dict[str, Any]]] = None, publication: Optional[str] = None,
-                 new_model: str = "", live_model: str = "", timings: Optional[Dict[str, float]] = None) -> Path:
+                 new_model: str = "", live_model: str = "", timings: Optional[Dict[str, float]] = None,
+                 realistic: Optional[Dict[str, Any]] = None) -> Path:
     """Write index.html, confusion.png and results.json into ``out_dir``; return the HTML path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     confusion_png(new, out_dir / "confusion.png")
@@ -104,6 +105,7 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
         "new_model": new_model, "live_model": live_model, "heldout": new.to_dict(),
         "live": live.to_dict() if live else None, "cross_validation": cv.to_dict() if cv else None,
         "decision": decision, "publication": publication, "problems": problems or [], "timings": timings or {},
+        "realistic": realistic,
     }, ensure_ascii=False, indent=1), encoding="utf-8")
     parts: List[str] = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
                         f"<title>Rapport nieuw model</title><style>{CSS}</style></head><body>",
@@ -169,6 +171,8 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
                      "<p>Deze voorbeeldvragen werden bij de kruisvalidatie aan een ander onderwerp toegekend. "
                      "Misschien zijn ze te algemeen, of lijken twee onderwerpen te veel op elkaar.</p>")
         parts.append(_errors_table(cv.errors[:200], with_confidence=False))
+    if realistic:
+        parts.append(_realistic_section(realistic))
     if problems:
         parts.append(f"<h2>Opmerkingen uit de controle ({len(problems)})</h2><ul>"
                      + "".join(f"<li><code>{_esc(p['path'])}:{p['line']}</code> {_esc(p['message'])}</li>"
@@ -180,6 +184,31 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
     index = out_dir / "index.html"
     index.write_text("\n".join(parts), encoding="utf-8")
     return index
+
+
+def _realistic_section(realistic: Dict[str, Any]) -> str:
+    """Real people's messages the model missed, by kind: what editors could add examples or topics for."""
+    from editor.realistic import KIND_NAMES
+
+    parts = [f"<h2>Echte vragen en verhalen ({realistic['accuracy']:.0%} goed van {realistic['covered']})</h2>",
+             "<p>Berichten van echte mensen van openbare pagina's (<code>tests/nlu/realistic</code>). "
+             "Train er nooit op: voeg geen van deze zinnen toe als voorbeeldvraag, maar bedenk eigen "
+             "voorbeelden van hetzelfde soort, of een nieuw onderwerp.</p>",
+             "<table><tr><th>Soort bericht</th><th>Aantal</th><th>Goed</th></tr>"]
+    for kind, row in sorted(realistic["by_kind"].items()):
+        parts.append(f"<tr><td>{_esc(KIND_NAMES.get(kind, kind))}</td><td class='num'>{row['n']}</td>"
+                     f"<td class='num'>{row['accuracy']:.0%}</td></tr>")
+    parts.append("</table>")
+    by_kind: Dict[str, List[Dict[str, Any]]] = {}
+    for miss in realistic["misses"]:
+        by_kind.setdefault(str(miss.get("kind")), []).append(miss)
+    for kind, rows in sorted(by_kind.items()):
+        parts.append(f"<h3>Gemist: {_esc(KIND_NAMES.get(kind, kind))} ({len(rows)})</h3><table>"
+                     "<tr><th>Bericht</th><th>Verwacht</th><th>Gekozen</th></tr>")
+        parts.extend(f"<tr><td>{_esc(m['text'])}</td><td>{_esc(', '.join(m['expected']))}</td>"
+                     f"<td>{_esc(m['predicted'])}</td></tr>" for m in rows)
+        parts.append("</table>")
+    return "\n".join(parts)
 
 
 def _key(e: Dict[str, Any]) -> tuple:

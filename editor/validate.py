@@ -12,6 +12,7 @@ Checks (rule names in brackets, used by the tests):
   [duplicate]   no example question in two topics or intents
   [heldout]     no held-out test question is also a training question
   [b1-score] [b1-sentence] [b1-length] [b1-words]   plain language (B1) for every answer
+  [u-form]      answers address the reader with 'u', not 'je' or 'jij'
   [ref-topic] [ref-intent] [ref-utter] [ref-action] [ref-loop] [ref-braces] [title] [filename]
                 no dead internal references
   [registry]    the provider registry is valid (lookup.registry, in process)
@@ -33,7 +34,7 @@ from editor.content import (FAQ_DIR, FAQ_PREFIX, RESPONSE_PREFIX, SLUG, TITLES_F
                             Problem, example_key, load_corpus, load_heldout_examples, read_titles,
                             relative_to_root)
 from editor.rasa_output import check_rasa
-from editor.readability import measure
+from editor.readability import informal_words, measure
 from editor.settings import ROOT, load_settings
 
 __all__ = ["check_rasa", "check_registry", "load_heldout_examples", "validate", "summary", "main"]
@@ -223,6 +224,12 @@ def check_readability(corpus: Corpus, settings: Dict[str, Any]) -> List[Problem]
                                     f"({m.long_word_share:.0%}, maximaal {max_share:.0%}; lang = {letters} "
                                     f"letters of meer): {shown}. Kies kortere woorden of splits ze.",
                                     "b1-words", severity))
+        informal = informal_words(response.text)
+        if informal:
+            shown = ", ".join(f"'{w}'" for w in dict.fromkeys(w.lower() for w in informal))
+            problems.append(Problem(*where,
+                                    f"in '{response.name}' staat {shown}. Spreek de lezer aan met 'u' "
+                                    "(u, uw, uzelf).", "u-form", severity))
     return problems
 
 

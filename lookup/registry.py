@@ -67,7 +67,7 @@ LIST_SEPARATOR = "|"
 _YES = {"ja", "j", "true", "waar", "yes", "y", "1", "x"}
 _NO = {"nee", "n", "false", "onwaar", "no", "0", ""}
 _PHONE_OK = (
-    re.compile(r"(\+31|0031|0)[1-9]\d{8}"),  # 010 123 4567, +31 10 123 4567
+    re.compile(r"(\+31|0031|0)[1-9]\d{8}"),  # ten digits starting with 0, or +31 and nine digits
     re.compile(r"14\d{3,4}"),  # gemeente: 14 + netnummer
     re.compile(r"0[89]0[0-9]\d{4,7}"),  # 0800 / 0900 numbers
 )
@@ -299,7 +299,8 @@ def _parse_row(
         digits = re.sub(r"[\s\-().]", "", phone)
         if not any(p.fullmatch(digits) for p in _PHONE_OK):
             err("ongeldig_telefoonnummer", "telefoon",
-                f"telefoonnummer '{phone}' klopt niet. Schrijf bijvoorbeeld 010 123 4567 of 14 010.")
+                f"telefoonnummer '{phone}' klopt niet. Schrijf tien cijfers die met 0 beginnen "
+                "(zoals 0xx xxx xxxx) of 14 + het netnummer.")
 
     website = cell("website")
     if website and website.lower().startswith("www."):

@@ -14,6 +14,7 @@ per process and warmed up at load, so the first resident does not wait for it.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from typing import Any, List, Optional, Sequence
 
 import numpy as np
@@ -38,9 +39,19 @@ def encoder() -> Any:
     return _ENCODER
 
 
+@lru_cache(maxsize=256)
+def _embed_one(text: str) -> np.ndarray:
+    """One message's embedding, cached: the topic and the safety classifier both ask for it."""
+    vector = encoder().encode([text])[0]
+    vector.setflags(write=False)
+    return vector
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """(n, 512) L2-normalised embeddings; an empty text gets the zero vector."""
     texts = list(texts)
+    if len(texts) == 1 and texts[0].strip():
+        return np.asarray(_embed_one(texts[0]), dtype=np.float64)[None, :]
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float64)
     filled = [i for i, text in enumerate(texts) if text.strip()]
     if filled:

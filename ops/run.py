@@ -1,4 +1,5 @@
-"""The run command: train when needed, start action server, Rasa server and the demo page.
+"""The run command: train when needed, start action server, Rasa server, the demo page and
+the editors' studio.
 
 The model it serves is the published one (models/live.json, written by ``make retrain``
 and ``make rollback``) when there is one; otherwise the current content's model, trained
@@ -153,11 +154,13 @@ def main() -> int:
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     web_port = int(os.environ.get("WEB_PORT", "8080"))
+    studio_port = int(os.environ.get("STUDIO_PORT", "8090"))
     workdir = run_directory(rasa_port)
     workdir.mkdir(parents=True, exist_ok=True)
     endpoints = Path(os.environ.get("RASA_ENDPOINTS", "")) if os.environ.get("RASA_ENDPOINTS") else \
         write_endpoints(workdir / "endpoints.yml", action_port, ROOT / "rasa_tracker.db")
-    stack = Stack(model=model, workdir=workdir, token=load_or_create_token(),
+    token = load_or_create_token()
+    stack = Stack(model=model, workdir=workdir, token=token,
                   rasa_port=rasa_port, action_port=action_port, endpoints=endpoints,
                   cors=cors_setting(os.environ, web_port),
                   env={"CHANNEL_SECRET": load_or_create_secret("CHANNEL_SECRET")})
@@ -172,10 +175,21 @@ def main() -> int:
             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})]
 
     start_web()
+    studio: List[subprocess.Popen] = []
+
+    def start_studio() -> None:
+        studio[:] = [subprocess.Popen(
+            [sys.executable, "-m", "studio.serve", "--port", str(studio_port)], cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": f"http://localhost:{rasa_port}",
+                 "RASA_TOKEN": token, "STUDIO_TRACKER_ENDPOINTS": str(endpoints)},
+            stdout=open(workdir / "studio.log", "ab"), stderr=subprocess.STDOUT)]
+
+    start_studio()
     rest_example = '{"sender": "u1", "message": "hallo"}'
     print(f"""
 De assistent draait.
   Demo-webpagina (chat):   http://localhost:{web_port}/
+  Redactiestudio:          http://localhost:{studio_port}/   (eerste beheerder: make studio-beheerder)
   REST:                    POST http://localhost:{rasa_port}/webhooks/rest/webhook  {rest_example}
   HTTP API (met token):    http://localhost:{rasa_port}/status?token=<RASA_TOKEN uit .env.local>
   Actieserver:             http://localhost:{action_port}/health
@@ -187,6 +201,7 @@ Stoppen: Ctrl-C
         Supervised("action server", stack.start_action_server, lambda: stack.action_proc),
         Supervised("Rasa server", stack.start_rasa, lambda: stack.rasa_proc),
         Supervised("web server", start_web, lambda: web[0] if web else None),
+        Supervised("studio", start_studio, lambda: studio[0] if studio else None),
     ], workdir / "supervisor.log")
     stopping = False
 
@@ -201,7 +216,7 @@ Stoppen: Ctrl-C
             supervisor.check()
             time.sleep(1)
     finally:
-        for proc in web:
+        for proc in web + studio:
             proc.terminate()
         stack.stop()
     return 0

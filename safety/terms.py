@@ -41,6 +41,9 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\bslaat\s+(?:mij|me)\s+(?:nu|op\s+dit\s+moment)\b",
         r"\b(?:heeft|hebben)\s+(?:me|mij)\s+(?:net|zojuist|nu)\s+geslagen\b",
         r"\bmet\s+een\s+mes\b", r"\bwurg",
+        # in English (a message in English is answered in English, nlp/other_language.py)
+        r"\bkill\s+myself\b", r"\bwants?\s+to\s+die\b", r"\bend\s+(?:my|his|her)\s+life\b",
+        r"\bnot\s+breathing\b", r"\bunconscious\b",
     ],
     Level.VIOLENCE: [
         # a person who is, or does, it; not the word in a question about the subject

@@ -15,6 +15,7 @@ TARGETS = {
     "unrecognised": "-m editor.unrecognised",
     "export-csv": "-m editor.spreadsheet export onderwerpen.csv",
     "import-csv": "-m editor.spreadsheet import onderwerpen.csv",
+    "studio-beheerder": "-m studio maak_beheerder",
     "setup": "bash scripts/setup.sh",
     "run": "bash scripts/run.sh",
     "test": "bash scripts/test.sh",
@@ -33,5 +34,5 @@ def test_make_target(target: str, command: str) -> None:
 def test_guide_mentions_every_editor_command() -> None:
     guide = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8")
     for command in ("make validate", "make retrain", "make rollback", "make unrecognised",
-                    "make export-csv", "make import-csv"):
+                    "make export-csv", "make import-csv", "make studio-beheerder"):
         assert command in guide

@@ -135,6 +135,14 @@ def test_b1_sentence_length(project: Path) -> None:
     assert "zin te lang" in problem.message and "maximaal 20" in problem.message
 
 
+def test_u_form(project: Path) -> None:
+    topic = project / "data/faq/kosten.yml"
+    replace(topic, "U hoeft niet te betalen.", "Je hoeft niet te betalen, ook niet voor jouw naaste.")
+    (problem,) = errors(run(project), "u-form")
+    assert problem.path == "data/faq/kosten.yml" and problem.line == line_of(topic, "- text:")
+    assert "'je', 'jouw'" in problem.message and "met 'u'" in problem.message
+
+
 def test_b1_answer_length(project: Path) -> None:
     topic = project / "data/faq/kosten.yml"
     replace(topic, "Het kost u niets.", "Het kost u niets. " + "Dat is fijn voor u. " * 25)

@@ -126,7 +126,8 @@ def test_the_run_command_restarts_a_crashed_server(model_path: Path, tmp_path: P
     rasa_port, action_port, web_port = free_port(), free_port(), free_port()
     endpoints = write_endpoints(tmp_path / "endpoints.yml", action_port, tmp_path / "tracker.db")
     env = {**rasa_env(), "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
-           "WEB_PORT": str(web_port), "RASA_ENDPOINTS": str(endpoints), "RASA_TOKEN": "run-test-token"}
+           "WEB_PORT": str(web_port), "STUDIO_PORT": str(free_port()), "RASA_ENDPOINTS": str(endpoints),
+           "RASA_TOKEN": "run-test-token"}
     run = subprocess.Popen([sys.executable, "-m", "ops.run"], cwd=ROOT, env=env, text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output: List[str] = []

@@ -1,0 +1,141 @@
+"""Realistic questions: what the assistant understands and answers, on messages nobody on the team wrote.
+
+The set (tests/nlu/realistic/questions.yml, see its README) was taken from public pages, each
+message with its source URL, and is never trained on (tests/test_realistic_set.py). Every
+message is sent as the first message of a new conversation to the real stack (action server
+and Rasa server, REST channel); the parse (``/model/parse``) gives the label, the reply is
+kept for hand grading (results/realistic_replies.jsonl).
+
+Scored:
+- top-1 label accuracy and macro-F1 over the messages whose expectation the assistant covers
+  (a topic, a lookup, out of scope); per label, the share right;
+- messages with ``expect: no_topic`` are counted apart: a fallback or out-of-scope reply is
+  the honest answer there;
+- English messages: whether the reply is in English (the label is scored as above).
+
+A safety answer that gives the same help as the expected topic counts as right (the
+exhausted answer for an overloaded carer: ``editor.evaluate.SAME_HELP``).
+
+    PYTHONPATH=. .venv/bin/python -m bench.realistic_bench [--model models/model-x.tar.gz]
+
+Writes results/realistic.{json,md} and results/realistic_replies.jsonl.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import requests
+
+from bench.common import RESULTS, stamp
+from editor.evaluate import label_of, scores
+from editor.realistic import SET, by_kind, expected_labels, is_covered, is_right, load_set, misses
+from ops.model_state import current_model
+from ops.stack import Stack
+
+ENGLISH_MARKERS = (" the ", " you ", " your ", " is ", " can ", " and ")
+
+
+def scored_label(item: Dict[str, Any], predicted: str) -> str:
+    """The label the prediction counts as: the expected one when right (lists, lookups)."""
+    return expected_labels(item)[0] if is_right(item, predicted) else predicted
+
+
+def looks_english(replies: Sequence[str]) -> bool:
+    text = " " + " ".join(replies).lower() + " "
+    return sum(marker in text for marker in ENGLISH_MARKERS) >= 3
+
+
+def ask(stack: Stack, text: str) -> Dict[str, Any]:
+    parsed = requests.post(f"{stack.rasa_url}/model/parse", params={"token": stack.token},
+                           json={"text": text}, timeout=60).json()
+    label, confidence = label_of(parsed)
+    sender = f"realistic-{uuid.uuid4().hex}"
+    replies = [m.get("text") or "" for m in stack.send(sender, text, timeout=60)]
+    return {"label": label, "confidence": round(confidence, 3), "replies": replies}
+
+
+def score(items: Sequence[Dict[str, Any]], answers: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    covered = [(i, a) for i, a in zip(items, answers) if is_covered(i)]
+    gold = [expected_labels(i)[0] for i, _ in covered]
+    pred = [scored_label(i, a["label"]) for i, a in covered]
+    s = scores(gold, pred)
+    per_label = {label: {"n": v["support"], "right": round(v["recall"], 3)} for label, v in s["per_label"].items()}
+    verbatim = [(i, a) for i, a in covered if not i.get("note")]
+    no_topic = [(i, a) for i, a in zip(items, answers) if not is_covered(i)]
+    english = [(i, a) for i, a in zip(items, answers) if i.get("kind") == "english"]
+    return {
+        "n": len(items), "covered": len(covered), "accuracy": s["accuracy"], "macro_f1": s["macro_f1"],
+        "per_label": per_label,
+        "verbatim": {"n": len(verbatim),
+                     "accuracy": round(sum(is_right(i, a["label"]) for i, a in verbatim) / max(len(verbatim), 1), 3)},
+        "by_kind": by_kind(items, [a["label"] for a in answers]),
+        "no_topic": {"n": len(no_topic),
+                     "replies": dict(Counter(a["label"] for _, a in no_topic).most_common())},
+        "english": {"n": len(english), "reply_in_english": sum(looks_english(a["replies"]) for _, a in english)},
+        "misses": misses(items, [a["label"] for a in answers]),
+    }
+
+
+def markdown(result: Dict[str, Any]) -> str:
+    s = result["score"]
+    lines = [
+        "# Realistic questions (tests/nlu/realistic, from public pages, never trained on)", "",
+        f"Measured {result['date']} on commit {result['commit']}, model {result['model']}; "
+        f"{result['machine']['cpus']} CPUs ({result['machine']['cpu']}).", "",
+        f"- messages: {s['n']}, of which {s['covered']} with an expectation the assistant covers",
+        f"- top-1 accuracy: **{s['accuracy']:.3f}** (goal ≥ 0.85); macro-F1 {s['macro_f1']:.3f}",
+        f"- only the messages taken word for word (no `note:`): {s['verbatim']['n']}, accuracy "
+        f"{s['verbatim']['accuracy']:.3f}",
+        f"- labels below 60 % right: {sum(1 for v in s['per_label'].values() if v['right'] < 0.6)}"
+        f" of {len(s['per_label'])}",
+        f"- English messages answered in English: {s['english']['reply_in_english']} of {s['english']['n']}",
+        f"- messages no topic covers ({s['no_topic']['n']}): replies {s['no_topic']['replies']}", "",
+        "| kind | n | accuracy |", "|---|---|---|",
+        *[f"| {k} | {v['n']} | {v['accuracy']:.3f} |" for k, v in sorted(result["score"]["by_kind"].items())],
+        "", "| label | n | right |", "|---|---|---|",
+        *[f"| {k} | {v['n']} | {v['right']:.2f} |"
+          for k, v in sorted(s["per_label"].items(), key=lambda kv: kv[1]["right"])],
+        "", "## Misses", "",
+        *[f"- `{m['expected']}` → `{m['predicted']}` ({m['kind']}): {m['text']}" for m in s["misses"]],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run(model: Path, path: Path = SET) -> Dict[str, Any]:
+    items = load_set(path)
+    with tempfile.TemporaryDirectory() as workdir:
+        stack = Stack(model=model, workdir=Path(workdir)).start()
+        try:
+            answers = [ask(stack, item["text"]) for item in items]
+        finally:
+            stack.stop()
+    RESULTS.mkdir(exist_ok=True)
+    with open(RESULTS / "realistic_replies.jsonl", "w", encoding="utf-8") as out:
+        for item, answer in zip(items, answers):
+            out.write(json.dumps({**item, **answer, "right_label": is_right(item, answer["label"])},
+                                 ensure_ascii=False) + "\n")
+    return {**stamp(), "model": model.name, "score": score(items, answers)}
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--set", type=Path, default=SET, help="the realistic set (YAML)")
+    args = parser.parse_args(argv)
+    model = args.model or current_model()
+    if model is None:
+        raise SystemExit("No current model: run `python -m ops.model_state` first.")
+    result = run(model, args.set)
+    (RESULTS / "realistic.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (RESULTS / "realistic.md").write_text(markdown(result), encoding="utf-8")
+    print(markdown(result).split("| label |")[0])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Rasa NLU component: a message in another language gets the intent ``other_language``.
+
+Runs after the topic classifier, whose multilingual sentence embedding still finds the
+topic of an English question; that topic is kept in the parse data under ``language``
+(``{"code": "en", "topic": "faq/kosten"}``) so ``action_answer_other_language`` can give
+the English answer where there is one. The safety classifier runs after this component
+and overrules it: danger is answered first, in any language.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlp.intent_override import IntentOverride
+from nlp.language import DUTCH, detect
+
+INTENT_NAME = "other_language"
+LANGUAGE_KEY = "language"
+
+
+def topic_label(message: Message) -> Optional[str]:
+    """The classifier's label before the override: ``faq/<topic>`` or the intent name."""
+    intent = (message.get(INTENT) or {}).get("name")
+    if intent == "faq":
+        selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get("faq") or {}
+        return ((selector.get("response") or {}).get("intent_response_key")) or intent
+    return intent
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class OtherLanguageDetector(IntentOverride):
+    """English and other languages: see the module docstring."""
+
+    intent_name = INTENT_NAME
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    def applies(self, text: Optional[str]) -> bool:
+        return bool(text) and not str(text).startswith("/") and detect(str(text)) != DUTCH
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not self.applies(text):
+                continue
+            message.set(LANGUAGE_KEY, {"code": detect(str(text)), "topic": topic_label(message)},
+                        add_to_output=True)
+            intent = {"name": self.intent_name, "confidence": 1.0}
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages

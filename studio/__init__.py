@@ -1,0 +1,1 @@
+"""Redactiestudio: the content editors' web application (Django)."""
