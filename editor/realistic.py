@@ -29,6 +29,15 @@ KIND_NAMES = {"question": "vragen", "story": "verhalen", "place": "vragen met ee
               "english": "Engelse berichten", "out_of_scope": "vragen buiten ons onderwerp"}
 
 
+def understood_label(parsed: Dict[str, Any]) -> str:
+    """The label a parse stands for; for a message in another language, the topic found in it
+    (``nlp.other_language`` keeps it under ``language``; the answer follows that topic)."""
+    label = label_of(parsed)[0]
+    if label == "other_language":
+        return str((parsed.get("language") or {}).get("topic") or label)
+    return label
+
+
 def load_set(path: Path = SET) -> List[Dict[str, Any]]:
     if not path.exists():
         return []
@@ -78,7 +87,7 @@ def evaluate_realistic(model_path: Path, agent: Any = None, path: Path = SET) ->
     if not items:
         return None
     agent = agent or load_agent(model_path)
-    predicted = [label_of(p)[0] for p in parse_texts(agent, [item["text"] for item in items])]
+    predicted = [understood_label(p) for p in parse_texts(agent, [item["text"] for item in items])]
     covered = sum(1 for item in items if is_covered(item))
     right = sum(1 for item, label in zip(items, predicted) if is_covered(item) and is_right(item, label))
     return {"n": len(items), "covered": covered, "accuracy": round(right / max(covered, 1), 3),

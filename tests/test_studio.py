@@ -27,7 +27,8 @@ import pytest
 import requests
 
 from ops.model_state import ROOT, rasa_env
-from ops.stack import Stack, bot_texts
+from ops.stack import Stack
+from tests.conversation import bot_texts
 from tests.test_web_widget import AXE, CHROMIUM, CHROMIUM_ARGS
 
 ARTIFACTS = ROOT / "tests" / "artifacts"

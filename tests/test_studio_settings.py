@@ -77,7 +77,7 @@ def test_postgresql_by_configuration_migrates_and_keeps_the_accounts(tmp_path: P
     """STUDIO_DATABASE_URL on a real (throw-away) PostgreSQL: migrations, the first beheerder."""
     from urllib.parse import quote
 
-    from ops.services import PostgresServer
+    from tests.scaleout.services import PostgresServer
 
     with PostgresServer(db="studio", user="studio") as pg:
         url = f"postgresql://{pg.user}:{quote(pg.password, safe='')}@{pg.host}:{pg.port}/{pg.db}"
