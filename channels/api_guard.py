@@ -10,22 +10,40 @@ token, nothing revealed) or ``GET /status?token=...``.
 request middleware (once per app) that checks ``/`` and ``/version`` with Rasa's own
 ``requires_auth``, so the same token, the same JWT rules and the same 401/403 answers
 apply as for ``/status``. The token is the one Rasa gave the ``/status`` route; if it
-cannot be found (a future Rasa), the two routes are refused (fail closed).
+cannot be found (a future Rasa), the two routes are refused (fail closed). Paths are
+compared as Sanic routes them (``canonical_path``): ``/version/``, ``/version//`` and
+``//`` are guarded too.
+
+``has_api_token`` lets a channel route answer more to a caller with the token (the
+WhatsApp health routes). The same registration also bounds public request sizes
+(``channels.request_limits``) and checks API request bodies (``channels.api_input``).
 """
 from __future__ import annotations
 
 import inspect
 import logging
+import re
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.server import ErrorResponse, requires_auth
 from sanic import Blueprint, Sanic
 from sanic.request import Request
 
+from channels.api_input import check_api_input
+from channels.request_limits import limit_public_requests
+
 logger = logging.getLogger(__name__)
 
 GUARDED_PATHS = frozenset({"/", "/version"})
+_SLASHES = re.compile(r"/+")
+
+
+def canonical_path(path: str) -> str:
+    """The path as Sanic routes it: repeated slashes collapsed, no trailing slash (Sanic
+    also serves ``/version/``, ``/version//`` and ``//``)."""
+    return _SLASHES.sub("/", path).rstrip("/") or "/"
 _MARK = "mantelzorg_api_guard"
+_CHECK = "mantelzorg_api_token_check"
 _UNKNOWN = object()
 
 
@@ -66,7 +84,7 @@ def protect_open_routes(app: Sanic) -> None:
     state: dict = {}
 
     async def require_token(request: Request) -> None:
-        if request.path not in GUARDED_PATHS:
+        if canonical_path(request.path) not in GUARDED_PATHS:
             return None
         if "check" not in state:  # routes are complete once requests arrive
             state["check"] = _check(request.app)
@@ -75,9 +93,25 @@ def protect_open_routes(app: Sanic) -> None:
     app.register_middleware(require_token, "request")
 
 
+async def has_api_token(request: Request) -> bool:
+    """Whether ``request`` carries the API token (or an admitted JWT), as ``/status`` checks it."""
+    check = getattr(request.app.ctx, _CHECK, None)
+    if check is None:
+        check = _check(request.app)
+        setattr(request.app.ctx, _CHECK, check)
+    try:
+        await check(request)
+    except ErrorResponse:
+        return False
+    return True
+
+
 class ChannelBlueprint(Blueprint):
-    """A channel's blueprint that also closes Rasa's open routes on the app it joins."""
+    """A channel's blueprint that also closes Rasa's open routes and bounds the size of
+    requests to the public routes (``channels.request_limits``) on the app it joins."""
 
     def register(self, app: Sanic, options: dict) -> Any:
         protect_open_routes(app)
+        limit_public_requests(app)
+        check_api_input(app)
         return super().register(app, options)

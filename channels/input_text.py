@@ -12,7 +12,8 @@ Shared by all our input channels (REST, socket.io, WhatsApp Cloud, Twilio):
   when there is one near the end) and the channel sends ``LONG_MESSAGE_NOTE`` before the
   answer, so the user knows only the first part was read. A danger phrase in the part that
   was cut is kept (appended to the first part), so a crisis is never missed because a
-  message was long.
+  message was long. Only the first ``MAX_RAW_CHARS`` characters are read at all: cleaning
+  runs on the server's one event loop, and a message of megabytes would stall every user.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from safety.terms import danger_phrase, has_danger_phrase
 
 MAX_MESSAGE_CHARS = 2000
+MAX_RAW_CHARS = 10 * MAX_MESSAGE_CHARS  # read no further than this (the cut is noted anyway)
 
 LONG_MESSAGE_NOTE = (
     "Uw bericht was erg lang. Ik heb alleen het eerste deel gelezen (ongeveer 2.000 tekens). "
@@ -48,6 +50,13 @@ def _keep(char: str) -> bool:
     return unicodedata.category(char) not in ("Cc", "Cs")
 
 
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds any control character (line breaks and tabs included), lone
+    surrogate or bidi override: not allowed in an identifier such as a sender id."""
+    return any(unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS
+               for char in text)
+
+
 def strip_controls(text: str) -> str:
     """``text`` without control characters, lone surrogates and bidi overrides."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
@@ -56,7 +65,10 @@ def strip_controls(text: str) -> str:
 
 def clean_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> CleanText:
     """Normalise, strip control characters and cap the length of a user message."""
-    text = unicodedata.normalize("NFC", strip_controls(text))
+    raw_cut = len(text) > MAX_RAW_CHARS
+    text = unicodedata.normalize("NFC", strip_controls(text[:MAX_RAW_CHARS]))
+    if raw_cut and len(text) <= limit:
+        return CleanText(text, truncated=True)
     if len(text) <= limit:
         return CleanText(text)
     danger = danger_phrase(text)

@@ -36,7 +36,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import Blueprint
 
-from channels.outbound import user_ref
+from channels.pseudonym import user_ref
 from safety.channel_reply import safety_answer
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class NeverSilent:
         except Exception:
             await self._ensure_reply(message)
             raise
-        if before is not None and len(collected) > before:
+        if isinstance(collected, list) and before is not None and len(collected) > before:
             return  # the bot answered: no need to read the tracker
         await self._ensure_reply(message)
 

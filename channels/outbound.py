@@ -6,7 +6,6 @@ Returns the status and the parsed JSON answer. Never logs request or response bo
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from typing import Any, Dict, Optional, Tuple
 
@@ -16,11 +15,6 @@ logger = logging.getLogger(__name__)
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 RETRY_STATUS = {429, 500, 502, 503, 504}
-
-
-def user_ref(user_id: str) -> str:
-    """A short, stable reference to a user for logs (not the phone number itself)."""
-    return hashlib.sha256(str(user_id).encode("utf-8")).hexdigest()[:10]
 
 
 async def post(url: str, *, json: Optional[Dict[str, Any]] = None,

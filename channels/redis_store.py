@@ -4,9 +4,10 @@ Several Rasa replicas keep the WhatsApp channels' state (``channels.dedup``,
 ``channels.service_window``, ``channels.choices``) in one Redis database, so a webhook may
 land on any replica. This module holds what the three have in common:
 
-- key names: ``wa:<channel>:<kind>:<digest>``, where the digest is a SHA-256 of a fixed
-  prefix and the phone number / WhatsApp id / message id (a Meta message id contains the
-  sender's number in base64), so Redis holds no readable numbers;
+- key names: ``wa:<channel>:<kind>:<digest>``, where the digest is an HMAC (keyed with
+  ``CHANNEL_SECRET``, ``channels.pseudonym``) of the phone number / WhatsApp id / message id
+  (a Meta message id contains the sender's number in base64), so Redis holds no readable
+  numbers and no hash that can be reversed by trying every number;
 - short socket timeouts (the channels call Redis on Sanic's event loop);
 - one immediate retry on a dropped connection (e.g. a pooled socket after a Redis restart);
   the callers make that retry safe where the first attempt may have been applied;
@@ -16,7 +17,6 @@ land on any replica. This module holds what the three have in common:
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -24,12 +24,14 @@ from typing import Callable, Optional, TypeVar
 
 import redis
 
+from channels.pseudonym import keyed_digest
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 KEY_NAMESPACE = "wa"
-DIGEST_PREFIX = "mzc-wa:"
+DIGEST_PURPOSE = "redis-wa"
 DEFAULT_TIMEOUT_SECONDS = 0.5
 DEFAULT_RETRY_AFTER_SECONDS = 5.0
 
@@ -40,7 +42,7 @@ class StateUnavailable(Exception):
 
 def digest(value: str) -> str:
     """A stable pseudonym for a phone number, WhatsApp id or message id (128 bits, hex)."""
-    return hashlib.sha256((DIGEST_PREFIX + str(value)).encode("utf-8")).hexdigest()[:32]
+    return keyed_digest(str(value), DIGEST_PURPOSE, 32)
 
 
 class RedisStore:

@@ -12,7 +12,12 @@ Same name (``rest``), URL and answer as Rasa's ``RestInput`` (a JSON list of bot
   characters; a longer message is cut and the answer starts with a Dutch note saying so);
 - ``channels.never_silent``: a message that got no bot message gets a Dutch apology;
 - a failure is logged without the message text (Rasa's channel logs the text at ERROR);
-- its blueprint closes Rasa's open ``/`` and ``/version`` routes (``channels.api_guard``).
+- its blueprint closes Rasa's open ``/`` and ``/version`` routes (``channels.api_guard``);
+- the conversation id is ``rest:<sender>`` (``channels.sender_ids``): a REST client can
+  never reach a web-chat or WhatsApp conversation; answers still name the client's sender;
+- ``require_token: true`` (credentials, the production configuration
+  ``config/credentials.production.yml``) makes the webhook need the API token; a body
+  over 64 kB gets 413 and ``metadata`` over 1 kB is dropped (``channels.request_limits``).
 """
 from __future__ import annotations
 
@@ -30,8 +35,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
-from channels.api_guard import ChannelBlueprint
-from channels.input_text import LONG_MESSAGE_NOTE, clean_text, strip_controls
+from channels.api_guard import ChannelBlueprint, has_api_token
+from channels.input_text import LONG_MESSAGE_NOTE, clean_text, has_controls, strip_controls
+from channels.request_limits import optional_metadata
+from channels.sender_ids import REST, conversation_id
 from channels.never_silent import NeverSilent
 
 logger = logging.getLogger(__name__)
@@ -44,6 +51,7 @@ BAD_SENDER = ("Het veld 'sender' ontbreekt of is ongeldig. Geef elk gesprek een 
               f"naam van 1 tot {MAX_SENDER_CHARS} tekens, zonder stuurtekens.")
 BAD_MESSAGE = "Het veld 'message' ontbreekt of is geen tekst. Stuur uw vraag als tekst."
 BAD_METADATA = "Het veld 'metadata' moet een JSON-object zijn."
+NEEDS_TOKEN = "Dit kanaal vraagt om de API-sleutel (token)."
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,10 @@ class BadRequest:
 def _sender(value: Any) -> Optional[str]:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
+    if has_controls(str(value)):  # before trimming: "x\n" is refused, not read as "x"
+        return None
     sender = str(value).strip()
-    if not sender or len(sender) > MAX_SENDER_CHARS or strip_controls(sender) != sender:
+    if not sender or len(sender) > MAX_SENDER_CHARS:
         return None
     return sender
 
@@ -76,7 +86,7 @@ def parse_request(body: bytes) -> Union[RestRequest, BadRequest]:
     """Check a webhook body; never raises."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deeply nested
         return BadRequest("body", NOT_JSON)
     if not isinstance(data, dict):
         return BadRequest("body", NOT_JSON)
@@ -91,7 +101,7 @@ def parse_request(body: bytes) -> Union[RestRequest, BadRequest]:
     channel = data.get("input_channel")
     channel = strip_controls(channel)[:64] if isinstance(channel, str) and channel.strip() else None
     cleaned = clean_text(data["message"])
-    return RestRequest(sender, cleaned.text, cleaned.truncated, channel, metadata)
+    return RestRequest(sender, cleaned.text, cleaned.truncated, channel, optional_metadata(metadata))
 
 
 def bad_request(error: BadRequest) -> HTTPResponse:
@@ -101,6 +111,13 @@ def bad_request(error: BadRequest) -> HTTPResponse:
 
 class RestInput(RasaRestInput):
     """Rasa's REST channel with input checks and the never-silent safeguard."""
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "RestInput":
+        return cls(require_token=bool((credentials or {}).get("require_token")))
+
+    def __init__(self, require_token: bool = False) -> None:
+        self.require_token = require_token
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         guarded = NeverSilent(on_new_message)
@@ -117,21 +134,25 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+            if self.require_token and not await has_api_token(request):
+                return response.json({"status": 401, "reason": "NotAuthenticated",
+                                      "message": NEEDS_TOKEN}, status=401)
             parsed = parse_request(request.body or b"")
             if isinstance(parsed, BadRequest):
                 logger.debug("rest: bad request (%s)", parsed.field)
                 return bad_request(parsed)
             input_channel = parsed.input_channel or self.name()
+            sender = conversation_id(REST, parsed.sender)
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 async def on_message(message: UserMessage) -> None:
                     await handle(message, parsed.truncated)
 
                 return response.stream(
-                    self.stream_response(on_message, parsed.text, parsed.sender, input_channel,
+                    self.stream_response(on_message, parsed.text, sender, input_channel,
                                          parsed.metadata),
                     content_type="text/event-stream")
             collector = CollectingOutputChannel()
-            message = UserMessage(parsed.text, collector, parsed.sender,
+            message = UserMessage(parsed.text, collector, sender,
                                   input_channel=input_channel, metadata=parsed.metadata)
             try:
                 await handle(message, parsed.truncated)
@@ -141,6 +162,7 @@ class RestInput(RasaRestInput):
                 logger.error("rest: handling a message failed (%s)", type(exc).__name__)
                 logger.debug("rest: traceback (frames only, no message):\n%s",
                              "".join(traceback.format_tb(exc.__traceback__)))
-            return response.json(collector.messages)
+            # the client knows its conversation by its own sender, without the namespace
+            return response.json([{**m, "recipient_id": parsed.sender} for m in collector.messages])
 
         return webhook

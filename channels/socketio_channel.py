@@ -17,8 +17,10 @@ credentials), checks the page's origin and replaces two handlers:
   ``Origin`` header (no browser) are not affected.
 
 - ``session_request``: awaits ``enter_room`` (and still works where it is synchronous),
-  leaves the previous session's room on a new request ("Nieuw gesprek"), and only accepts a
-  client-supplied ``session_id`` of a sane shape (else it issues a new one);
+  leaves the previous session's room on a new request ("Nieuw gesprek"), and resumes only a
+  session id this server issued and signed (``channels.sender_ids``); any other id starts a
+  new conversation with a new id. The conversation (and room) is ``web:<session id>``, so a
+  web chat never reaches a REST or WhatsApp conversation;
 - ``user_uttered``: only for a session this socket has joined, so one browser cannot write
   into another conversation by sending its id. The text is cleaned like every channel's
   (``channels.input_text``: control characters out, at most 2,000 characters, with a note
@@ -32,10 +34,9 @@ import inspect
 import json
 import logging
 import os
-import re
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Union
 
+import engineio.payload
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
@@ -43,10 +44,15 @@ from sanic import Blueprint
 
 from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
+from channels.request_limits import PUBLIC_MAX_BYTES, cap_metadata
+from channels.sender_ids import WEB, conversation_id, new_session_id, resumable_session_id
 
 logger = logging.getLogger(__name__)
 
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
+# python-engineio refuses a long-polling POST of more than 16 packets whole ("Too many
+# packets in payload"): a browser that queued messages while offline lost them all. The
+# body limit (PUBLIC_MAX_BYTES) bounds a payload anyway.
+MAX_PACKETS_PER_POLL = 256
 
 
 async def _maybe_await(result: Any) -> Any:
@@ -76,6 +82,8 @@ class SocketIOInput(RasaSocketIOInput):
         sio = self.sio
         assert sio is not None
         sio.eio.cors_allowed_origins = allowed_origins(os.environ)
+        sio.eio.max_http_buffer_size = PUBLIC_MAX_BYTES  # WebSocket messages too
+        engineio.payload.Payload.max_decode_packets = MAX_PACKETS_PER_POLL
         # CORS response headers stay with `rasa run --cors` (sanic-cors covers this route
         # too); engineio adding its own would send the header twice, which browsers refuse.
         sio.eio._cors_headers = lambda environ: []
@@ -91,15 +99,13 @@ class SocketIOInput(RasaSocketIOInput):
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            if isinstance(requested, str) and _SESSION_ID.match(requested):
-                session_id = requested
-            else:
-                session_id = uuid.uuid4().hex
+            session_id = resumable_session_id(requested) or new_session_id()
             if self.session_persistence:
-                for room in joined_sessions(sid):
-                    if room != session_id:
-                        await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
-                await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
+                room = conversation_id(WEB, session_id)  # the room is the conversation id
+                for joined in joined_sessions(sid):
+                    if joined != room:
+                        await _maybe_await(sio.leave_room(sid, joined, namespace=namespace))
+                await _maybe_await(sio.enter_room(sid, room, namespace=namespace))
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
             logger.debug("socketio: %s joined its session", sid)
 
@@ -110,13 +116,13 @@ class SocketIOInput(RasaSocketIOInput):
             output_channel = SocketIOOutput(sio, self.bot_message_evt)
             if self.session_persistence:
                 session_id = data.get("session_id")
-                if not isinstance(session_id, str) or session_id not in joined_sessions(sid):
+                sender_id = conversation_id(WEB, session_id) if isinstance(session_id, str) else ""
+                if sender_id not in joined_sessions(sid):
                     logger.warning("socketio: message for a session this socket has not joined; "
                                    "ignored (send session_request first)")
                     return
-                sender_id = session_id
             else:
-                sender_id = sid
+                sender_id = conversation_id(WEB, sid)
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:
@@ -130,6 +136,6 @@ class SocketIOInput(RasaSocketIOInput):
                 await output_channel.send_text_message(sender_id, LONG_MESSAGE_NOTE)
             await guarded(UserMessage(cleaned.text, output_channel, sender_id,
                                       input_channel=self.name(),
-                                      metadata=metadata if isinstance(metadata, dict) else {}))
+                                      metadata=cap_metadata(metadata)))
 
         return socketio_webhook

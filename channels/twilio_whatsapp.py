@@ -36,11 +36,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import whatsapp_format as fmt
-from channels.api_guard import ChannelBlueprint
+from channels.api_guard import ChannelBlueprint, has_api_token
 from channels.choices import ChoiceMemory
 from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
-from channels.outbound import post, user_ref
+from channels.outbound import post
+from channels.pseudonym import user_ref
+from channels.sender_ids import TWILIO, channel_user, conversation_id
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.shared_state import channel_state
 from channels.signatures import verify_twilio_signature
@@ -96,6 +98,7 @@ class TwilioWhatsAppOutput(OutputChannel):
 
     async def _deliver(self, recipient_id: Text, bodies: List[str],
                        remember: Optional[List[Dict[str, Any]]] = None) -> None:
+        recipient_id = channel_user(TWILIO, recipient_id)  # Rasa names the conversation
         if not bodies:
             return
         decision = self.window.decide(recipient_id, bool(self.template_content_sid))
@@ -128,6 +131,7 @@ class TwilioWhatsAppOutput(OutputChannel):
         await self.send_text_with_buttons(recipient_id, text, quick_replies)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        recipient_id = channel_user(TWILIO, recipient_id)
         decision = self.window.decide(recipient_id, False)
         if decision == SEND:
             await self.client.send(recipient_id, {"MediaUrl": image})
@@ -201,7 +205,9 @@ class TwilioWhatsAppInput(InputChannel):
         webhook = guarded.attach(ChannelBlueprint("twilio_whatsapp_webhook", __name__))
 
         @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
+        async def health(request: Request) -> HTTPResponse:
+            if not await has_api_token(request):  # public path: say no more than "up"
+                return response.json({"status": "ok"})
             return response.json({
                 "status": "ok",
                 "configured": {"webhook": bool(self.auth_token), "sending": self.client.configured,
@@ -249,7 +255,7 @@ class TwilioWhatsAppInput(InputChannel):
                     if cleaned.truncated:
                         await output.send_text_message(sender, LONG_MESSAGE_NOTE)
                     await guarded(UserMessage(
-                        cleaned.text, output, sender, input_channel=self.name(),
+                        cleaned.text, output, conversation_id(TWILIO, sender), input_channel=self.name(),
                         message_id=message_id or None,
                         metadata={"twilio": {"message_sid": message_id, "kind": kind}}))
             except Exception as exc:  # never let one message break the webhook

@@ -43,12 +43,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import whatsapp_format as fmt
-from channels.api_guard import ChannelBlueprint
+from channels.api_guard import ChannelBlueprint, has_api_token
 from channels.choices import ChoiceMemory
 from channels.dedup import DEFAULT_TTL_SECONDS
 from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
-from channels.outbound import post, user_ref
+from channels.outbound import post
+from channels.pseudonym import user_ref
+from channels.sender_ids import WHATSAPP_CLOUD, channel_user, conversation_id
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.shared_state import channel_state
 from channels.signatures import verify_meta_signature
@@ -92,6 +94,30 @@ def _env(name: str, credentials: Dict[str, Any], key: str, default: Optional[str
         return value
     value = credentials.get(key)
     return str(value) if value not in (None, "") else default
+
+
+def _dict(value: Any) -> Dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def webhook_changes(payload: Any) -> Optional[List[Dict[str, Any]]]:
+    """The ``value`` objects of the ``messages`` changes in a webhook payload, or None when
+    the payload does not have the shape Meta documents (``entry[].changes[].value``)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("entry", []), list):
+        return None
+    values: List[Dict[str, Any]] = []
+    for entry in payload.get("entry") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("changes", []), list):
+            return None
+        for change in entry.get("changes") or []:
+            if not isinstance(change, dict):
+                return None
+            value = change.get("value") or {}
+            if not isinstance(value, dict) or not isinstance(value.get("metadata", {}), (dict, type(None))):
+                return None
+            if change.get("field", "messages") == "messages":
+                values.append(value)
+    return values
 
 
 class GraphClient:
@@ -146,6 +172,7 @@ class WhatsAppCloudOutput(OutputChannel):
     async def _deliver(self, recipient_id: Text, reply: fmt.FormattedReply) -> None:
         if not reply.messages:
             return
+        recipient_id = channel_user(WHATSAPP_CLOUD, recipient_id)  # Rasa names the conversation
         decision = self.window.decide(recipient_id, template_configured=bool(self.template_name))
         if decision == SEND:
             if reply.remember:
@@ -244,6 +271,7 @@ class WhatsAppCloudInput(InputChannel):
         self.window = window or state.window
         self.dedup = state.dedup
         self.choices = state.choices
+        self.unknown_shapes = 0  # signed webhooks whose shape we did not know
         if not app_secret:
             logger.info("whatsapp_cloud: WHATSAPP_APP_SECRET not set; the webhook answers 503")
 
@@ -258,14 +286,14 @@ class WhatsAppCloudInput(InputChannel):
 
         Returns (text, kind): text is None for messages Rasa does not get; kind is one of
         text, choice, location, bad_location, media, ignore."""
-        mtype = message.get("type") or "unknown"
+        mtype = str(message.get("type") or "unknown")
         if mtype == "text":
-            body = str((message.get("text") or {}).get("body") or "")
+            body = str(_dict(message.get("text")).get("body") or "")
             payload = self.choices.resolve(sender, body)
             return (payload, "choice") if payload else (body, "text")
         if mtype == "interactive":
-            interactive = message.get("interactive") or {}
-            reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+            interactive = _dict(message.get("interactive"))
+            reply = _dict(interactive.get("button_reply") or interactive.get("list_reply"))
             reply_id = str(reply.get("id") or "")
             index = fmt.choice_index(reply_id)
             if index is not None:
@@ -273,10 +301,10 @@ class WhatsAppCloudInput(InputChannel):
                 return (payload or str(reply.get("title") or "")), "choice"
             return (reply_id or str(reply.get("title") or "")), "choice"
         if mtype == "button":  # quick-reply button of a template message
-            button = message.get("button") or {}
+            button = _dict(message.get("button"))
             return str(button.get("payload") or button.get("text") or ""), "choice"
         if mtype == "location":
-            location = message.get("location") or {}
+            location = _dict(message.get("location"))
             payload = location_payload(location.get("latitude"), location.get("longitude"))
             return (payload, "location") if payload else (None, "bad_location")
         if mtype in IGNORED_TYPES:
@@ -295,7 +323,7 @@ class WhatsAppCloudInput(InputChannel):
             logger.debug("whatsapp_cloud: duplicate delivery of %s ignored", message_id)
             return "duplicate"
         try:
-            sent_at: Optional[float] = float(message.get("timestamp"))
+            sent_at: Optional[float] = float(message.get("timestamp"))  # type: ignore[arg-type]  # None: TypeError
         except (TypeError, ValueError):
             sent_at = None
         self.window.record_inbound(sender, sent_at)
@@ -313,11 +341,12 @@ class WhatsAppCloudInput(InputChannel):
             await output.send_text_message(sender, BAD_LOCATION_REPLY)
             return kind
         metadata = {"whatsapp": {"message_id": message_id, "type": mtype,
-                                 "phone_number_id": (value.get("metadata") or {}).get("phone_number_id")}}
+                                 "phone_number_id": _dict(value.get("metadata")).get("phone_number_id")}}
         cleaned = clean_text(text or "")
         if cleaned.truncated:
             await output.send_text_message(sender, LONG_MESSAGE_NOTE)
-        await on_new_message(UserMessage(cleaned.text, output, sender, input_channel=self.name(),
+        await on_new_message(UserMessage(cleaned.text, output, conversation_id(WHATSAPP_CLOUD, sender),
+                                         input_channel=self.name(),
                                          message_id=message_id or None, metadata=metadata))
         return kind
 
@@ -326,7 +355,9 @@ class WhatsAppCloudInput(InputChannel):
         webhook = guarded.attach(ChannelBlueprint("whatsapp_cloud_webhook", __name__))
 
         @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
+        async def health(request: Request) -> HTTPResponse:
+            if not await has_api_token(request):  # public path: say no more than "up"
+                return response.json({"status": "ok"})
             return response.json({
                 "status": "ok",
                 "configured": {"webhook": bool(self.app_secret and self.verify_token),
@@ -335,6 +366,7 @@ class WhatsAppCloudInput(InputChannel):
                 "state": self.state_backend,
                 "outside_window": dict(self.window.stats),
                 "duplicates_ignored": self.dedup.duplicates,
+                "unknown_shapes": self.unknown_shapes,
             })
 
         @webhook.route("/webhook", methods=["GET"])
@@ -363,33 +395,33 @@ class WhatsAppCloudInput(InputChannel):
                 return response.json({"error": "invalid signature"}, status=401)
             try:
                 payload = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 return response.json({"error": "invalid JSON"}, status=400)
-            if not isinstance(payload, dict):
-                return response.json({"error": "invalid payload"}, status=400)
             results: List[str] = []
-            for entry in payload.get("entry") or []:
-                for change in (entry or {}).get("changes") or []:
-                    value = (change or {}).get("value") or {}
-                    if (change or {}).get("field", "messages") != "messages":
+            changes = webhook_changes(payload)
+            if changes is None:  # signed by Meta, but a shape we do not know: do not make
+                self.unknown_shapes += 1  # Meta retry it (it retries anything but 2xx)
+                logger.warning("whatsapp_cloud: signed webhook of an unknown shape ignored")
+                return response.json({"status": "ok", "handled": []})
+            for value in changes:
+                number_id = str(_dict(value.get("metadata")).get("phone_number_id") or "")
+                if self.phone_number_id and number_id and number_id != str(self.phone_number_id):
+                    logger.debug("whatsapp_cloud: change for another phone number ignored")
+                    continue
+                if isinstance(value.get("statuses"), list):
+                    logger.debug("whatsapp_cloud: %d status update(s)", len(value["statuses"]))
+                messages = value.get("messages")
+                for message in messages if isinstance(messages, list) else []:
+                    if not isinstance(message, dict):
                         continue
-                    number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
-                    if self.phone_number_id and number_id and number_id != str(self.phone_number_id):
-                        logger.debug("whatsapp_cloud: change for another phone number ignored")
-                        continue
-                    if value.get("statuses"):
-                        logger.debug("whatsapp_cloud: %d status update(s)", len(value["statuses"]))
-                    for message in value.get("messages") or []:
-                        if not isinstance(message, dict):
-                            continue
-                        try:
-                            results.append(await self.handle_message(message, value, guarded))
-                        except Exception as exc:  # never let one message break the webhook
-                            logger.error("whatsapp_cloud: handling message %s failed: %s",
-                                         message.get("id"), type(exc).__name__)
-                            logger.debug("whatsapp_cloud: traceback (frames only, no message):\n%s",
-                                         "".join(traceback.format_tb(exc.__traceback__)))
-                            results.append("error")
+                    try:
+                        results.append(await self.handle_message(message, value, guarded))
+                    except Exception as exc:  # never let one message break the webhook
+                        logger.error("whatsapp_cloud: handling message %s failed: %s",
+                                     message.get("id"), type(exc).__name__)
+                        logger.debug("whatsapp_cloud: traceback (frames only, no message):\n%s",
+                                     "".join(traceback.format_tb(exc.__traceback__)))
+                        results.append("error")
             return response.json({"status": "ok", "handled": results})
 
         return webhook

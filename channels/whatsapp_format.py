@@ -127,7 +127,7 @@ def format_reply(text: Optional[str], buttons: Optional[List[Dict[str, Any]]] = 
         return FormattedReply([text_message(p) for p in split_text(text)], None, "text")
 
     if len(buttons) <= MAX_BUTTONS:
-        titles = [shorten(b.get("title") or b.get("payload"), MAX_BUTTON_TITLE) for b in buttons]
+        titles = [shorten(str(b.get("title") or b.get("payload")), MAX_BUTTON_TITLE) for b in buttons]
         if len(set(t.casefold() for t in titles)) == len(titles):
             ids, mapped = _ids(buttons, MAX_BUTTON_ID)
             messages = _interactive(text, MAX_BUTTON_BODY, "button", {"buttons": [

@@ -5,7 +5,14 @@ The model it serves is the published one (models/live.json, written by ``make re
 and ``make rollback``) when there is one; otherwise the current content's model, trained
 first when none is current (a fresh clone).
 
-Prints where to talk to the assistant and keeps running until Ctrl-C.
+Prints where to talk to the assistant and keeps running until Ctrl-C. A server that stops
+(the action server, the Rasa server or the demo page) is started again, after 1, 2, 4, ...
+seconds (at most ``MAX_BACKOFF_SECONDS``; back to 1 once it has run for a minute), and
+each stop and restart is logged, on the terminal and in ``<run directory>/supervisor.log``.
+
+Each run command has its own run directory, ``build/run-<RASA_PORT>/`` (endpoints file and
+logs), so two run commands on one checkout never rewrite each other's files. Everything it
+creates is readable by the owner only (umask 077): conversations and logs stay private.
 """
 from __future__ import annotations
 
@@ -15,8 +22,9 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, List, Mapping, Optional
 
 from ops.model_state import ROOT, STATE_FILE, current_model, live_model_path, train_if_needed
 from ops.stack import Stack, write_endpoints
@@ -24,19 +32,31 @@ from ops.stack import Stack, write_endpoints
 ENV_FILE = ROOT / ".env.local"
 
 
-def load_or_create_token() -> str:
-    """API token from RASA_TOKEN, else a random one kept in .env.local (git-ignored)."""
-    if os.environ.get("RASA_TOKEN"):
-        return os.environ["RASA_TOKEN"]
+def load_or_create_secret(name: str) -> str:
+    """``name`` from the environment, else from .env.local, else a new random one kept
+    there (git-ignored, readable by the owner only)."""
+    if os.environ.get(name):
+        return os.environ[name]
     if ENV_FILE.exists():
         for line in ENV_FILE.read_text().splitlines():
-            if line.startswith("RASA_TOKEN="):
+            if line.startswith(f"{name}="):
                 return line.split("=", 1)[1].strip()
-    token = secrets.token_urlsafe(24)
-    with open(ENV_FILE, "a", encoding="utf-8") as f:
-        f.write(f"RASA_TOKEN={token}\n")
+    value = secrets.token_urlsafe(24)
+    fd = os.open(ENV_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.write(f"{name}={value}\n")
     os.chmod(ENV_FILE, 0o600)
-    return token
+    return value
+
+
+def load_or_create_token() -> str:
+    """API token from RASA_TOKEN, else a random one kept in .env.local (git-ignored)."""
+    return load_or_create_secret("RASA_TOKEN")
+
+
+def run_directory(rasa_port: int, root: Path = ROOT) -> Path:
+    """Endpoints file and logs of the run command serving on ``rasa_port``."""
+    return root / "build" / f"run-{rasa_port}"
 
 
 def cors_setting(environ: Mapping[str, str], web_port: int) -> str:
@@ -67,32 +87,104 @@ def model_to_serve(state_file: Path = STATE_FILE) -> Path:
     return published
 
 
+MAX_BACKOFF_SECONDS = 60.0
+STABLE_SECONDS = 60.0
+
+
+@dataclass
+class Supervised:
+    """One child process the run command keeps alive."""
+
+    name: str
+    start: Callable[[], None]
+    process: Callable[[], Optional[subprocess.Popen]]
+    backoff: float = 1.0
+    started_at: float = field(default_factory=time.monotonic)
+    restart_at: Optional[float] = None
+
+
+class Supervisor:
+    """Restarts a stopped child with exponential back-off and logs every stop and restart."""
+
+    def __init__(self, children: List[Supervised], log_file: Path,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.children = children
+        self.log_file = log_file
+        self.clock = clock
+
+    def log(self, text: str) -> None:
+        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {text}"
+        print(line, file=sys.stderr, flush=True)
+        with open(self.log_file, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+    def check(self) -> None:
+        """One round: notice stopped children, restart those whose back-off has passed."""
+        now = self.clock()
+        for child in self.children:
+            proc = child.process()
+            if child.restart_at is None:
+                if proc is not None and proc.poll() is None:
+                    if now - child.started_at >= STABLE_SECONDS:
+                        child.backoff = 1.0
+                    continue
+                code = proc.returncode if proc is not None else "?"
+                child.restart_at = now + child.backoff
+                self.log(f"The {child.name} stopped (exit {code}); restarting in {child.backoff:.0f} s")
+                continue
+            if now < child.restart_at:
+                continue
+            try:
+                child.start()
+            except (RuntimeError, TimeoutError, OSError) as exc:
+                child.backoff = min(child.backoff * 2, MAX_BACKOFF_SECONDS)
+                child.restart_at = self.clock() + child.backoff
+                self.log(f"The {child.name} did not start ({type(exc).__name__}); "
+                         f"next try in {child.backoff:.0f} s")
+                continue
+            child.started_at = self.clock()
+            child.restart_at = None
+            self.log(f"The {child.name} was restarted")
+            child.backoff = min(child.backoff * 2, MAX_BACKOFF_SECONDS)
+
+
 def main() -> int:
+    os.umask(0o077)  # conversations (tracker store) and logs: owner only
     model = model_to_serve()
     rasa_port = int(os.environ.get("RASA_PORT", "5005"))
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     web_port = int(os.environ.get("WEB_PORT", "8080"))
     studio_port = int(os.environ.get("STUDIO_PORT", "8090"))
-    workdir = ROOT / "build" / "run"
+    workdir = run_directory(rasa_port)
     workdir.mkdir(parents=True, exist_ok=True)
     endpoints = Path(os.environ.get("RASA_ENDPOINTS", "")) if os.environ.get("RASA_ENDPOINTS") else \
         write_endpoints(workdir / "endpoints.yml", action_port, ROOT / "rasa_tracker.db")
     token = load_or_create_token()
     stack = Stack(model=model, workdir=workdir, token=token,
                   rasa_port=rasa_port, action_port=action_port, endpoints=endpoints,
-                  cors=cors_setting(os.environ, web_port))
+                  cors=cors_setting(os.environ, web_port),
+                  env={"CHANNEL_SECRET": load_or_create_secret("CHANNEL_SECRET")})
     print("Starting the action server and the Rasa server (this takes about half a minute) ...", flush=True)
     stack.start()
-    web = subprocess.Popen(
-        [sys.executable, "-m", "web.serve", "--port", str(web_port), "--rasa-url", f"http://localhost:{rasa_port}"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    studio = subprocess.Popen(
-        [sys.executable, "-m", "studio.serve", "--port", str(studio_port)], cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": f"http://localhost:{rasa_port}", "RASA_TOKEN": token,
-             "STUDIO_TRACKER_ENDPOINTS": str(endpoints)},
-        stdout=open(workdir / "studio.log", "ab"), stderr=subprocess.STDOUT,
-    )
+    web: List[subprocess.Popen] = []
+
+    def start_web() -> None:
+        web[:] = [subprocess.Popen(
+            [sys.executable, "-m", "web.serve", "--port", str(web_port), "--rasa-url",
+             f"http://localhost:{rasa_port}"],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})]
+
+    start_web()
+    studio: List[subprocess.Popen] = []
+
+    def start_studio() -> None:
+        studio[:] = [subprocess.Popen(
+            [sys.executable, "-m", "studio.serve", "--port", str(studio_port)], cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": f"http://localhost:{rasa_port}",
+                 "RASA_TOKEN": token, "STUDIO_TRACKER_ENDPOINTS": str(endpoints)},
+            stdout=open(workdir / "studio.log", "ab"), stderr=subprocess.STDOUT)]
+
+    start_studio()
     rest_example = '{"sender": "u1", "message": "hallo"}'
     print(f"""
 De assistent draait.
@@ -105,6 +197,12 @@ De assistent draait.
   In de terminal chatten:  bash scripts/shell.sh   (in een tweede terminal)
 Stoppen: Ctrl-C
 """, flush=True)
+    supervisor = Supervisor([
+        Supervised("action server", stack.start_action_server, lambda: stack.action_proc),
+        Supervised("Rasa server", stack.start_rasa, lambda: stack.rasa_proc),
+        Supervised("web server", start_web, lambda: web[0] if web else None),
+        Supervised("studio", start_studio, lambda: studio[0] if studio else None),
+    ], workdir / "supervisor.log")
     stopping = False
 
     def stop(*_: object) -> None:
@@ -115,16 +213,11 @@ Stoppen: Ctrl-C
     signal.signal(signal.SIGINT, stop)
     try:
         while not stopping:
-            processes = ((stack.rasa_proc, "Rasa server"), (stack.action_proc, "action server"), (web, "web server"),
-                         (studio, "studio"))
-            for proc, what in processes:
-                if proc is not None and proc.poll() is not None:
-                    print(f"The {what} stopped (exit {proc.returncode}); see {workdir}", file=sys.stderr)
-                    stopping = True
+            supervisor.check()
             time.sleep(1)
     finally:
-        web.terminate()
-        studio.terminate()
+        for proc in web + studio:
+            proc.terminate()
         stack.stop()
     return 0
 

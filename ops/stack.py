@@ -6,6 +6,7 @@ same processes in the same way.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import socket
 import subprocess
@@ -84,10 +85,10 @@ class Stack:
         return env
 
     def start_action_server(self) -> None:
-        log = open(self.action_log, "ab")
+        log = _private_log(self.action_log)
         # rasa_sdk listens on 0.0.0.0 unless SANIC_HOST says otherwise; on one machine only
         # the Rasa server calls it, so loopback (an operator's SANIC_HOST still wins)
-        env = self._env()
+        env = action_server_env(self._env())
         env.setdefault("SANIC_HOST", "127.0.0.1")
         self.action_proc = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
@@ -104,16 +105,17 @@ class Stack:
         if self.endpoints is None:
             self.endpoints = write_endpoints(
                 self.workdir / "endpoints.yml", self.action_port, self.workdir / "tracker.db")
-        log = open(self.rasa_log, "ab")
+        log = _private_log(self.rasa_log)
+        # the token goes in the environment, which only this user can read; ops.rasa_cli
+        # adds it to Rasa's arguments inside the process (the command line is public: ps)
         self.rasa_proc = subprocess.Popen(
             [sys.executable, "-m", "ops.rasa_cli", "run", "--model", str(self.model), "--enable-api",
-             # "=" form: a token_urlsafe token may start with "-", which argparse would
-             # take for an option ("expected one argument")
-             f"--auth-token={self.token}", "--port", str(self.rasa_port),
+             "--port", str(self.rasa_port),
              "--interface", "127.0.0.1",
              "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
              "--cors", *cors_origins(self.cors)],
-            cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**self._env(), "RASA_TOKEN": self.token}, stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self._wait(f"{self.rasa_url}/status?token={self.token}", 240, self.rasa_proc, self.rasa_log)
 
@@ -140,9 +142,12 @@ class Stack:
         response.raise_for_status()
         return response.json()
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
+    def tracker(self, sender: str, namespace: Optional[str] = "rest") -> Dict[str, Any]:
+        """The conversation of ``sender`` on the channel ``namespace`` (``channels.sender_ids``:
+        rest, web, wa, tw; None when ``sender`` is already a conversation id)."""
+        conversation = f"{namespace}:{sender}" if namespace else sender
         response = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker",
+            f"{self.rasa_url}/conversations/{conversation}/tracker",
             params={"token": self.token}, timeout=30)
         response.raise_for_status()
         return response.json()
@@ -160,6 +165,24 @@ class Stack:
                 pass
             time.sleep(0.5)
         raise TimeoutError(f"{url} not ready after {timeout} s; see {log}:\n{log_tail(log)}")
+
+
+# What only the Rasa server needs: the action server (custom actions, which any content
+# change can touch) starts without it (least privilege).
+RASA_ONLY_PREFIXES = ("WHATSAPP_", "TWILIO_", "RASA_TOKEN", "CHANNEL_SECRET", "REDIS_PASSWORD",
+                      "POSTGRES_PASSWORD")
+
+
+def action_server_env(env: Dict[str, str]) -> Dict[str, str]:
+    """``env`` without the channel secrets, the API token and the stores' passwords."""
+    return {key: value for key, value in env.items() if not key.startswith(RASA_ONLY_PREFIXES)}
+
+
+def _private_log(path: Path) -> Any:
+    """A log file for appending, readable by its owner only (logs name user references)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.chmod(path, 0o600)
+    return os.fdopen(fd, "ab")
 
 
 def log_tail(path: Path, lines: int = 30) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
     """Tests marked ``last`` run after all others (the clean-tree check sees the whole run)."""
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+# One channel secret (channels.pseudonym) for this test process and every server it starts,
+# as on replicas that share it: Redis keys and signed web-chat session ids agree.
+os.environ.setdefault("CHANNEL_SECRET", secrets.token_urlsafe(24))
 
 
 def require_model() -> Path:

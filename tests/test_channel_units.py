@@ -298,7 +298,7 @@ def test_handle_message_dedups_and_answers_media_politely():
            "text": {"body": "hallo"}}
     assert asyncio.run(channel.handle_message(msg, {}, on_new_message)) == "text"
     assert asyncio.run(channel.handle_message(msg, {}, on_new_message)) == "duplicate"
-    assert len(received) == 1 and received[0].text == "hallo" and received[0].sender_id == "31633333333"
+    assert len(received) == 1 and received[0].text == "hallo" and received[0].sender_id == "wa:31633333333"
     assert received[0].input_channel == "whatsapp_cloud" and received[0].message_id == "wamid.A"
     audio = {"from": "31633333333", "id": "wamid.B", "timestamp": str(int(clock.now)), "type": "audio",
              "audio": {"id": "media-1"}}

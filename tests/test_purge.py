@@ -50,8 +50,8 @@ def test_purge_deletes_only_conversations_older_than_n_days(stack: Stack) -> Non
         assert stack.send(sender, QUESTION)
     with closing(sqlite3.connect(_db(stack))) as connection, connection:
         connection.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
-                           (HUNDRED_DAYS, old))
-    old_events = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ?", old)
+                           (HUNDRED_DAYS, "rest:" + old))
+    old_events = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ?", "rest:" + old)
     senders_before = _count(stack, "SELECT COUNT(DISTINCT sender_id) FROM events")
     endpoints = str(stack.endpoints)
 

@@ -56,7 +56,7 @@ def test_missing_or_wrong_signature_gets_403(stack, fake_twilio: FakeTwilioAPI):
     assert post_form(stack, {**data, "Body": "iets anders"}, signature=signed).status_code == 403
     time.sleep(0.5)
     assert fake_twilio.messages_to(sender) == []
-    assert user_events(stack.tracker(sender)) == []
+    assert user_events(stack.tracker(sender, "tw")) == []
 
 
 def test_text_gets_a_dutch_reply_with_numbered_options(stack, fake_twilio: FakeTwilioAPI):
@@ -74,7 +74,7 @@ def test_text_gets_a_dutch_reply_with_numbered_options(stack, fake_twilio: FakeT
         assert f"1. {buttons[0]['title']}" in sent[-1]["Body"]
         # answering with the number picks that option
         assert post_form(stack, form(sender, "1")).status_code == 200
-        latest = stack.tracker(sender)["latest_message"]
+        latest = stack.tracker(sender, "tw")["latest_message"]
         assert "/" + latest["intent"]["name"] == buttons[0]["payload"].split("{")[0]
     assert all(len(m["Body"]) <= 1600 for m in sent)
 
@@ -87,14 +87,14 @@ def test_duplicate_message_sid_is_processed_once(stack, fake_twilio: FakeTwilioA
     assert post_form(stack, data).status_code == 200
     time.sleep(1.0)
     assert len(fake_twilio.messages_to(sender)) == count
-    assert len(user_events(stack.tracker(sender))) == 1
+    assert len(user_events(stack.tracker(sender, "tw"))) == 1
 
 
 def test_location_reaches_rasa_as_share_location(stack, fake_twilio: FakeTwilioAPI):
     sender = new_sender()
     data = form(sender, "", Latitude="52.0907", Longitude="5.1214", Address="Utrecht")
     assert post_form(stack, data).status_code == 200
-    tracker = stack.tracker(sender)
+    tracker = stack.tracker(sender, "tw")
     assert tracker["latest_message"]["intent"]["name"] == "share_location"
     assert tracker["slots"]["latitude"] == pytest.approx(52.0907)
     assert tracker["slots"]["longitude"] == pytest.approx(5.1214)
@@ -108,4 +108,4 @@ def test_media_gets_a_polite_reply(stack, fake_twilio: FakeTwilioAPI):
                 MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME")
     assert post_form(stack, data).status_code == 200
     assert [m["Body"] for m in fake_twilio.wait_for_messages(sender)] == [MEDIA_REPLY]
-    assert user_events(stack.tracker(sender)) == []
+    assert user_events(stack.tracker(sender, "tw")) == []

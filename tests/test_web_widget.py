@@ -175,7 +175,7 @@ def test_ask_click_reload_keeps_the_conversation(stack, web_url, page):
     page.get_by_role("button", name="Verstuur").click()
     wait_for_bot_count(page, len(transcript[1]) + 1)
     assert stored_session(page) == session_id
-    said = [e.get("text") for e in stack.tracker(session_id)["events"] if e.get("event") == "user"]
+    said = [e.get("text") for e in stack.tracker(session_id, "web")["events"] if e.get("event") == "user"]
     assert question in said and "Bedankt" in said
 
     # Escape closes the chat and gives the focus back to the chat button

@@ -65,7 +65,8 @@ def user_events(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def health(stack) -> Dict[str, Any]:
-    return requests.get(stack.rasa_url + "/webhooks/whatsapp_cloud/", timeout=10).json()
+    return requests.get(stack.rasa_url + "/webhooks/whatsapp_cloud/", params={"token": stack.token},
+                        timeout=10).json()
 
 
 # --- verification and signatures --------------------------------------------------------
@@ -95,7 +96,7 @@ def test_bad_signatures_are_rejected_with_401(stack, fake_graph: FakeGraphAPI):
     assert post_webhook(stack, payload, signature=meta_signature(WA_APP_SECRET, raw)[7:]).status_code == 401
     time.sleep(0.5)
     assert fake_graph.messages_to(wa_id) == []
-    assert user_events(stack.tracker(wa_id)) == []
+    assert user_events(stack.tracker(wa_id, "wa")) == []
 
 
 # --- conversations -------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def test_button_and_list_replies_reach_rasa_as_payloads(stack, fake_graph: FakeG
     button = {"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {
         "id": '/choose_topic{"topic":"wat_is_clientondersteuning"}', "title": "Wat is cliëntonders…"}}}
     assert post_webhook(stack, envelope(wa_id, button)).status_code == 200
-    latest = stack.tracker(wa_id)["latest_message"]
+    latest = stack.tracker(wa_id, "wa")["latest_message"]
     assert latest["intent"]["name"] == "choose_topic"
     assert {e["entity"]: e["value"] for e in latest["entities"]}.get("topic") == "wat_is_clientondersteuning"
     answer = fake_graph.wait_for_messages(wa_id)
@@ -137,7 +138,7 @@ def test_button_and_list_replies_reach_rasa_as_payloads(stack, fake_graph: FakeG
         "id": "/bot_challenge", "title": "Bent u een mens?", "description": ""}}}
     before = len(fake_graph.messages_to(wa_id))
     assert post_webhook(stack, envelope(wa_id, row)).status_code == 200
-    assert stack.tracker(wa_id)["latest_message"]["intent"]["name"] == "bot_challenge"
+    assert stack.tracker(wa_id, "wa")["latest_message"]["intent"]["name"] == "bot_challenge"
     assert len(fake_graph.wait_for_messages(wa_id, before + 1)) > before
 
 
@@ -150,7 +151,7 @@ def test_duplicate_delivery_is_processed_once(stack, fake_graph: FakeGraphAPI):
     assert post_webhook(stack, payload).status_code == 200  # Meta retries the same delivery
     time.sleep(1.0)
     assert len(fake_graph.messages_to(wa_id)) == first
-    assert len(user_events(stack.tracker(wa_id))) == 1
+    assert len(user_events(stack.tracker(wa_id, "wa"))) == 1
     assert health(stack)["duplicates_ignored"] == duplicates_before + 1
 
 
@@ -159,7 +160,7 @@ def test_location_finds_the_nearest_clientondersteuner(stack, fake_graph: FakeGr
     location = {"type": "location", "location": {"latitude": 52.0907, "longitude": 5.1214,
                                                  "name": "Utrecht Centraal", "address": "Stationsplein"}}
     assert post_webhook(stack, envelope(wa_id, location)).status_code == 200
-    tracker = stack.tracker(wa_id)
+    tracker = stack.tracker(wa_id, "wa")
     assert tracker["latest_message"]["intent"]["name"] == "share_location"
     assert tracker["slots"]["latitude"] == pytest.approx(52.0907)
     assert tracker["slots"]["longitude"] == pytest.approx(5.1214)
@@ -175,7 +176,7 @@ def test_audio_and_images_get_a_polite_dutch_reply(stack, fake_graph: FakeGraphA
     assert post_webhook(stack, envelope(wa_id, image)).status_code == 200
     sent = fake_graph.wait_for_messages(wa_id, 2)
     assert texts(sent) == [MEDIA_REPLY, MEDIA_REPLY]
-    assert user_events(stack.tracker(wa_id)) == []  # not through NLU
+    assert user_events(stack.tracker(wa_id, "wa")) == []  # not through NLU
 
 
 def test_status_updates_are_accepted_and_ignored(stack):

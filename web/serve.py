@@ -21,7 +21,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 WEB_ROOT = Path(__file__).resolve().parent
 ALLOWED_SUFFIXES = {".html", ".css", ".js", ".svg", ".png", ".ico", ".txt", ".woff2"}
@@ -99,6 +99,8 @@ class Handler(SimpleHTTPRequestHandler):
         super().do_HEAD()
 
     def _allowed(self, path: str) -> bool:
+        if "\x00" in unquote(path):  # open() refuses it; the answer would be no answer at all
+            return False
         if path.endswith("/"):
             path += "index.html"
         name = path.rsplit("/", 1)[-1]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from channels.sender_ids import REST, channel_user
 from studio import content_bridge as content
 from studio.audit import record
 from studio.models import InboxDismissal
@@ -26,7 +27,9 @@ def _groups(days: float) -> List[Dict[str, Any]]:
     groups: Dict[str, Dict[str, Any]] = {}
     for item in content.unrecognised(days):
         key = content.normalise_question(item.text)
-        if key in dismissed or (item.senders and all(s.startswith(content.TRY_SENDER) for s in item.senders)):
+        # tries go through the REST channel, so their conversation ids are rest:studio-probeer-...
+        tries = [channel_user(REST, s).startswith(content.TRY_SENDER) for s in item.senders]
+        if key in dismissed or (item.senders and all(tries)):
             continue
         guess = item.guess if item.guess.startswith(FAQ) else ""
         group = groups.setdefault(guess, {"guess": guess[len(FAQ):], "label": item.guess or "geen gok",

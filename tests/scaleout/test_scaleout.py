@@ -65,8 +65,8 @@ class Cluster:
         response.raise_for_status()
         return int(response.headers["X-Backend"]), response.json()
 
-    def tracker(self, replica: int, sender: str) -> Dict[str, Any]:
-        return self.replicas[replica].tracker(sender)
+    def tracker(self, replica: int, sender: str, namespace: str = "rest") -> Dict[str, Any]:
+        return self.replicas[replica].tracker(sender, namespace)
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +202,7 @@ def test_conversation_alternating_between_replicas_keeps_its_state(cluster: Clus
 
     # the events really are in PostgreSQL, the same ones the replicas return
     with cluster.pg.connect() as conn, conn.cursor() as cur:
-        cur.execute("SELECT type_name FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        cur.execute("SELECT type_name FROM events WHERE sender_id = %s ORDER BY id", ("rest:" + sender,))
         stored = [row[0] for row in cur.fetchall()]
     assert stored == [event["event"] for event in from_a["events"]]
     assert stored.count("user") == 3
@@ -246,9 +246,11 @@ def test_concurrent_messages_of_one_sender_are_serialized_by_the_redis_lock(clus
             assert [backend for backend, _ in results] == [0, 1]
             for _, reply in results:
                 assert bot_texts(reply), "a concurrent message got no answer"
-    watched = [c for c in monitor.commands if c["command"].upper().startswith(f"WATCH LOCK:{sender.upper()}")]
+    conversation = f"rest:{sender}"  # the REST channel's conversation id (channels.sender_ids)
+    watched = [c for c in monitor.commands
+               if c["command"].upper().startswith(f"WATCH LOCK:{conversation.upper()}")]
     assert watched, "no WATCH on the lock: the replicas do not use ops.lock_store.AtomicRedisLockStore"
-    locks = monitor.lock_writes(sender)
+    locks = monitor.lock_writes(conversation)
     print(f"\nticket counts of the lock writes: {locks}")
     assert locks, "no lock:<sender> key was written to Redis: the lock store is not Redis"
     # a lock holding two tickets: one replica waited in Redis for the other to finish
@@ -279,7 +281,8 @@ def test_redis_and_postgres_need_their_passwords(cluster: Cluster) -> None:
 # --- WhatsApp: any replica may receive any webhook ------------------------------------------
 
 def _wa_health(replica: Stack, channel: str = "whatsapp_cloud") -> Dict[str, Any]:
-    return requests.get(f"{replica.rasa_url}/webhooks/{channel}/", timeout=10).json()
+    return requests.get(f"{replica.rasa_url}/webhooks/{channel}/", params={"token": replica.token},
+                        timeout=10).json()
 
 
 def _post_twilio(replica: Stack, data: Dict[str, str]) -> requests.Response:
@@ -310,7 +313,7 @@ def test_a_whatsapp_retry_on_the_other_replica_is_processed_once(cluster: Cluste
     assert retry.status_code == 200 and retry.json()["handled"] == ["duplicate"]
     time.sleep(1.0)
     assert len(cluster.graph.messages_to(wa_id)) == replies
-    assert _user_texts(cluster.tracker(1, wa_id)) == ["hallo"]
+    assert _user_texts(cluster.tracker(1, wa_id, "wa")) == ["hallo"]
     assert _wa_health(b)["duplicates_ignored"] == duplicates_before + 1
 
 
@@ -323,7 +326,7 @@ def test_a_twilio_retry_on_the_other_replica_is_processed_once(cluster: Cluster)
     assert _post_twilio(b, data).status_code == 200
     time.sleep(1.0)
     assert len(cluster.twilio.messages_to(sender)) == replies
-    assert _user_texts(cluster.tracker(0, sender)) == ["hallo"]
+    assert _user_texts(cluster.tracker(0, sender, "tw")) == ["hallo"]
     assert _wa_health(b, "twilio_whatsapp")["duplicates_ignored"] >= 1
 
 
@@ -339,7 +342,7 @@ def test_a_number_typed_to_one_replica_picks_the_option_offered_by_the_other(clu
     assert f"2. {offered[1]['title']}" in listed, listed
 
     assert _post_twilio(b, twilio_form(sender, "2")).status_code == 200
-    latest = cluster.tracker(1, sender)["latest_message"]
+    latest = cluster.tracker(1, sender, "tw")["latest_message"]
     assert latest["text"] == offered[1]["payload"], latest["text"]
     assert "/" + latest["intent"]["name"] == offered[1]["payload"].split("{")[0]
 
