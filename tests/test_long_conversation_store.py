@@ -22,6 +22,7 @@ import pytest
 
 from ops.model_state import ROOT, rasa_env
 from ops.session_rollover import DEFAULT_MAX_TURNS
+from channels.sender_ids import conversation_id
 from ops.stack import Stack
 from tests.conversation import bot_texts
 
@@ -76,9 +77,11 @@ def test_a_thousand_turn_conversation_is_served_and_purged(stack: Stack) -> None
     template_sender, sender = (f"long-{k}-{uuid.uuid4().hex[:8]}" for k in ("template", "carer"))
     turns = (MIX * 10)[:DEFAULT_MAX_TURNS + 1]  # one full session, then the rollover's turn
     _send_all(stack, template_sender, turns)
-    template = _rows(stack, template_sender)
-    _copy_as_earlier_days(stack, template, sender)
-    stored_turns = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", sender)
+    # the tracker store keys REST conversations as rest:<sender> (channels.sender_ids)
+    stored, template_stored = conversation_id("rest", sender), conversation_id("rest", template_sender)
+    template = _rows(stack, template_stored)
+    _copy_as_earlier_days(stack, template, stored)
+    stored_turns = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", stored)
     assert stored_turns == COPIES * len(turns) >= 1000 - 2 * DEFAULT_MAX_TURNS
 
     # it goes on today: a new session (yesterday is long ago), the woonplaats asked again
@@ -87,24 +90,24 @@ def test_a_thousand_turn_conversation_is_served_and_purged(stack: Stack) -> None
     assert "Zwolle" in _send_all(stack, sender, ["Zwolle"])[0]
     replies = _send_all(stack, sender, (MIX[1:] * 10)[:DEFAULT_MAX_TURNS + 1])
     assert "Tilburg" in replies[2] or "zorgkantoor" in replies[2].lower()
-    total_turns = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", sender)
+    total_turns = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", stored)
     assert total_turns >= 1000
-    assert _loaded_user_turns(stack, sender) <= DEFAULT_MAX_TURNS
+    assert _loaded_user_turns(stack, stored) <= DEFAULT_MAX_TURNS
     # after the rollover the woonplaats is still known (the last one named: Tilburg)
     again = _send_all(stack, sender, ["waar vind ik een cliëntondersteuner"])[0]
     assert ASK_WOONPLAATS not in again and "Tilburg" in again
 
-    before = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ?", sender)
+    before = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ?", stored)
     old = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ? AND timestamp < strftime('%s','now') - ?",
-                 sender, 30 * DAY)
+                 stored, 30 * DAY)
     purged = subprocess.run([sys.executable, "-m", "ops.purge", "--days", "30", "--endpoints", str(stack.endpoints)],
                             cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=120)
     assert purged.returncode == 0, purged.stderr
     assert old > 0 and "Uit lopende gesprekken: " in purged.stdout and sender not in purged.stdout
-    after = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ?", sender)
+    after = _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ?", stored)
     assert after == before - old
     assert _count(stack, "SELECT COUNT(*) FROM events WHERE sender_id = ? AND timestamp < strftime('%s','now') - ?",
-                  sender, 30 * DAY) == 0
+                  stored, 30 * DAY) == 0
     # the conversation goes on unchanged: still today's session, still Tilburg
     assert "Tilburg" in _send_all(stack, sender, ["waar vind ik een cliëntondersteuner"])[0]
-    assert _rows(stack, template_sender) == template, "other conversations are not touched"
+    assert _rows(stack, template_stored) == template, "other conversations are not touched"

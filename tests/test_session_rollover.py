@@ -20,6 +20,7 @@ import yaml
 
 from ops.model_state import ROOT
 from ops.session_rollover import CONTEXT_INTENTS, DEFAULT_MAX_TURNS, OPEN_QUESTIONS, ROLLOVER_METADATA
+from channels.sender_ids import conversation_id
 from ops.stack import Stack
 from tests.conversation import bot_texts
 from safety.levels import ACUTE_RESPONSE, CHECK_RESPONSE
@@ -35,7 +36,7 @@ def _sender(kind: str) -> str:
 def _events(stack: Stack, sender: str) -> List[Tuple[str, float, Dict[str, Any]]]:
     with closing(sqlite3.connect(stack.workdir / "tracker.db")) as connection:
         rows = connection.execute("SELECT type_name, timestamp, data FROM events WHERE sender_id = ? "
-                                  "ORDER BY id", (sender,)).fetchall()
+                                  "ORDER BY id", (conversation_id("rest", sender),)).fetchall()
     return [(kind, ts, json.loads(data)) for kind, ts, data in rows]
 
 
@@ -131,7 +132,7 @@ def test_after_an_hour_of_silence_the_woonplaats_is_forgotten(stack: Stack) -> N
         # Rasa rebuilds events from `data`, whose timestamp is what the session check reads
         connection.execute("UPDATE events SET timestamp = timestamp - :s, data = json_set(data, '$.timestamp', "
                            "json_extract(data, '$.timestamp') - :s) WHERE sender_id = :id",
-                           {"s": 61 * 60, "id": sender})
+                           {"s": 61 * 60, "id": conversation_id("rest", sender)})
     again = _chat(stack, sender, ["waar vind ik een cliëntondersteuner"])[0]
     assert ASK_WOONPLAATS in again
     assert not _rollovers(stack, sender)
