@@ -30,10 +30,14 @@ class IntentOverride(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if self.applies(message.get(TEXT)):
-                intent = {"name": self.intent_name, "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+                self.override(message)
         return messages
+
+    def override(self, message: Message) -> None:
+        """``intent_name`` at full confidence, alone in the ranking."""
+        intent = {"name": self.intent_name, "confidence": 1.0}
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
 
     def process_training_data(self, training_data: Any) -> Any:
         return training_data

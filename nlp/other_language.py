@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlp.intent_override import IntentOverride
@@ -47,11 +47,11 @@ class OtherLanguageDetector(IntentOverride):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if not self.applies(text):
+            if not text or str(text).startswith("/"):
                 continue
-            message.set(LANGUAGE_KEY, {"code": detect(str(text)), "topic": topic_label(message)},
-                        add_to_output=True)
-            intent = {"name": self.intent_name, "confidence": 1.0}
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+            code = detect(str(text))
+            if code == DUTCH:
+                continue
+            message.set(LANGUAGE_KEY, {"code": code, "topic": topic_label(message)}, add_to_output=True)
+            self.override(message)
         return messages

@@ -14,7 +14,7 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from nlp.intent_override import IntentOverride
@@ -55,7 +55,5 @@ class PlaceQuestionDetector(IntentOverride):
             confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
             unsure_where = confidence < UNSURE_BELOW and _WHO_OR_WHERE.search(text)
             if topic_label(message) in WHERE_TO_GO_TOPICS or unsure_where:
-                intent = {"name": self.intent_name, "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+                self.override(message)
         return messages
