@@ -48,11 +48,16 @@ def stamp() -> Dict[str, object]:
 
 def peak_rss_mb(pid: Optional[int]) -> Optional[float]:
     """Peak resident memory (VmHWM) of a running process, in MB."""
+    return rss_mb(pid, "VmHWM")
+
+
+def rss_mb(pid: Optional[int], field: str = "VmRSS") -> Optional[float]:
+    """Resident memory of a running process now (VmRSS) or another /proc status field, in MB."""
     if pid is None:
         return None
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         return None

@@ -1,11 +1,11 @@
-"""The encoder's embedding table is memory-mapped (nlp/embedding_table.py) without changing embeddings."""
+"""The encoder's embedding table is read from a file (nlp/embedding_table.py) without changing embeddings."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 
-from nlp.embedding_table import map_table
+from nlp.embedding_table import TableRows, map_table
 
 TEXTS = ["Mijn moeder heeft dementie, wie helpt mij?", "Welk zorgkantoor hoort bij Monster?", "hallo"]
 
@@ -15,13 +15,17 @@ def test_mapped_table_gives_the_same_embeddings(tmp_path: Path) -> None:
 
     encoder = USE(threads=1)
     in_memory = encoder.encode(TEXTS)
+    in_memory_table = encoder._backend.table
     assert map_table(encoder._backend, tmp_path)
-    assert isinstance(encoder._backend.table, np.memmap)
+    assert isinstance(encoder._backend.table, TableRows)
     assert len(list(tmp_path.glob("table-*.npy"))) == 1
     assert np.array_equal(encoder.encode(TEXTS), in_memory)
 
-    # a second process (here: a second encoder) reuses the file, and an already mapped
-    # table is left alone
+    rows = encoder._backend.table
+    assert np.array_equal(rows[[5, 3, 5, 128009]], in_memory_table[[5, 3, 5, 128009]])
+
+    # a second process (here: a second encoder) reuses the file, and a table already read
+    # from the file is left alone
     second = USE(threads=1)
     second.encode(["warm"])
     assert map_table(second._backend, tmp_path)
@@ -41,7 +45,7 @@ def test_a_backend_without_a_table_is_left_alone(tmp_path: Path) -> None:
 def test_the_process_encoder_uses_the_map() -> None:
     from nlp.sentence_embedding import embed, encoder
 
-    assert isinstance(encoder()._backend.table, np.memmap)
+    assert isinstance(encoder()._backend.table, TableRows)
     vectors = embed(TEXTS)
     assert vectors.shape == (3, 512)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
