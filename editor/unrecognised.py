@@ -9,6 +9,9 @@ removed, grouped and counted, ready to paste as ``- example`` lines into a topic
     python -m editor.unrecognised --url postgresql://user:pw@host/db
     python -m editor.unrecognised --endpoints config/endpoints.production.yml
     python -m editor.unrecognised --csv onbegrepen.csv     # also as a spreadsheet
+
+After the residents' messages it lists the realistic set's misses by kind from the latest
+retrain report (editor/realistic_misses.py); ``--zonder-testset`` leaves them out.
 """
 from __future__ import annotations
 
@@ -184,6 +187,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--include-known", action="store_true",
                         help="ook vragen tonen die al als voorbeeldvraag in de trainingsdata staan")
     parser.add_argument("--csv", type=Path, help="schrijf de lijst ook als CSV (Excel)")
+    parser.add_argument("--zonder-testset", action="store_true",
+                        help="de gemiste echte vragen uit het laatste trainrapport niet tonen")
     args = parser.parse_args(argv)
     url = database_url(args.db, args.url, args.endpoints)
     if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
@@ -198,6 +203,10 @@ def main(argv: Optional[List[str]] = None) -> int:
               file=sys.stderr)
         return 1
     print(format_for_editors(items, args.days or None))
+    if not args.zonder_testset:
+        from editor.realistic_misses import format_realistic_misses, latest_realistic
+
+        print("\n" + format_realistic_misses(latest_realistic()))
     if args.csv:
         write_csv(items, args.csv)
         print(f"\n# Ook opgeslagen als {args.csv}", file=sys.stderr)

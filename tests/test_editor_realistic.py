@@ -1,6 +1,8 @@
 """Scoring of the realistic set, and its section in the retrain report (misses by kind)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from editor.realistic import by_kind, expected_labels, is_right, misses
 from editor.report import _realistic_section
 
@@ -35,3 +37,31 @@ def test_report_section_lists_misses_by_kind_escaped() -> None:
     assert "Gemist: verhalen (1)" in html
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "Train er nooit op" in html
+
+
+def test_make_unrecognised_shows_the_latest_reports_misses_as_comments(tmp_path: Path) -> None:
+    import json
+
+    from editor.realistic_misses import format_realistic_misses, latest_realistic
+
+    assert latest_realistic(tmp_path) is None
+    assert "nog geen trainrapport" in format_realistic_misses(None)
+    older, newer = tmp_path / "20261201-100000", tmp_path / "20261205-100000"
+    for directory, accuracy in ((older, 0.4), (newer, 0.6)):
+        directory.mkdir()
+        (directory / "results.json").write_text(json.dumps({"realistic": {
+            "accuracy": accuracy, "covered": 10,
+            "by_kind": {"story": {"n": 4, "accuracy": 0.25}, "place": {"n": 6, "accuracy": 0.5}},
+            "misses": [{"text": "Mijn vader slaapt niet meer", "kind": "story",
+                        "expected": ["faq/overbelasting"], "predicted": "nlu_fallback"},
+                       {"text": "zorgkantoor Monster", "kind": "place",
+                        "expected": ["lookup_zorgkantoor"], "predicted": "faq/wat_is_zorgkantoor"}]}}))
+    (tmp_path / "20261206-100000").mkdir()  # a report without the section is skipped
+    (tmp_path / "20261206-100000" / "results.json").write_text(json.dumps({"realistic": None}))
+    found = latest_realistic(tmp_path)
+    assert found is not None and found["report"] == "20261205-100000"
+    text = format_realistic_misses(found)
+    assert "60% goed van 10" in text
+    assert "# Gemist: verhalen (1, 25% goed)" in text and "# Gemist: vragen met een plaats (1, 50% goed)" in text
+    assert "#   Mijn vader slaapt niet meer   [verwacht: faq/overbelasting; gekozen: nlu_fallback]" in text
+    assert all(line.startswith("#") for line in text.splitlines())
