@@ -115,9 +115,9 @@ class SafetyClassifier(GraphComponent):
             "sentence_embedding": 0.0,
             # cumulative thresholds (see decide), chosen by cross-validation on the training
             # data only (bench/safety_bench.py --choose-thresholds), never on a test set
-            "acute_threshold": 0.5,       # p(acute)
-            "violence_threshold": 0.7,    # p(acute) + p(violence)
-            "exhausted_threshold": 0.5,   # p(acute) + p(violence) + p(exhausted)
+            "acute_threshold": 0.3,       # p(acute)
+            "violence_threshold": 0.9,    # p(acute) + p(violence)
+            "exhausted_threshold": 0.4,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
             # training examples of these labels are not harmless (overload, ontspoorde zorg,
             # a crisis at home: "ik kan het niet meer aan, hij moet nu weg")
