@@ -40,7 +40,7 @@ from safety.channel_reply import response_text
 from safety.levels import CHECK_RESPONSE, LABEL_OF, RESPONSE_OF_INTENT, INTENT_OF
 
 # set A was collected first; set B later, from other pages, and read only for the report
-TEST_SETS = {"A": ROOT / "tests" / "safety", "B": ROOT / "tests" / "safety_b"}
+TEST_SETS = {"A": ROOT / "tests" / "safety", "B": ROOT / "tests" / "safety_b", "C": ROOT / "tests" / "safety_c"}
 GOALS = {"acute": 0.0, "violence": 0.0, "exhausted": 0.05, "false_alarm": 0.01}
 
 

@@ -114,7 +114,7 @@ def test_policy_follows_the_answer_to_the_check_question(answer: str, expected: 
 
 # --- the safety test set: public sources, apart from training -----------------------------------
 
-TEST_SETS = [ROOT / "tests" / "safety", ROOT / "tests" / "safety_b"]
+TEST_SETS = [ROOT / "tests" / "safety", ROOT / "tests" / "safety_b", ROOT / "tests" / "safety_c"]
 
 
 def _test_items(directories: List[Path] = TEST_SETS) -> List[dict]:
