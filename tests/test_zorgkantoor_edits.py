@@ -208,3 +208,15 @@ def test_studio_withdraws_a_confirmation(edits_file: Path) -> None:
     bridge.save_edit(bridge.withdrawal(view))
     assert not bridge.record_view("ZK12").current.confirmed
     assert edits_file.read_text(encoding="utf-8") == HEADER
+
+
+def test_make_validate_reports_a_bad_row_of_the_editors_file(tmp_path: Path) -> None:
+    from editor.validate import check_zorgkantoor_edits
+
+    assert check_zorgkantoor_edits(tmp_path, "registry/zorgkantoren.csv") == []  # the file is optional
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "zorgkantoren.csv").write_text(HEADER + "ZK12,,VGZ,,,,,,,,\n", encoding="utf-8")
+    problems = check_zorgkantoor_edits(tmp_path, "registry/zorgkantoren.csv")
+    assert [(p.line, p.rule, p.severity) for p in problems] == [(2, "zorgkantoren", "error")]
+    assert "bron" in problems[0].message
+    assert check_zorgkantoor_edits(ROOT, "registry/zorgkantoren.csv") == []
