@@ -38,7 +38,8 @@ from editor.rasa_output import check_rasa
 from editor.readability import informal_words, measure
 from editor.settings import ROOT, load_settings
 
-__all__ = ["check_rasa", "check_registry", "check_zorgkantoor_edits", "load_heldout_examples", "validate", "summary", "main"]
+__all__ = ["check_rasa", "check_registry", "check_zorgkantoor_edits", "load_heldout_examples", "validate", "summary",
+           "main"]
 
 MAX_TITLE = 20
 _PAYLOAD = re.compile(r"^/([^{}\s]+)(\{.*\})?\s*$", re.DOTALL)

@@ -102,7 +102,8 @@ def _file_broken(request: HttpRequest) -> bool:
 def zorgkantoor_edit(request: HttpRequest, zk_code: str) -> HttpResponse:
     """GET shows the record; POST saves a change of concern, phone or website (with a source)."""
     if request.method != "POST":
-        return _page(request, _view_or_404(zk_code), _form_values(_view_or_404(zk_code)), {})
+        view = _view_or_404(zk_code)
+        return _page(request, view, _form_values(view), {})
     with bridge.write_lock:  # read, check and write as one step
         view = _view_or_404(zk_code)
         values = {name: request.POST.get(name, "") for name, _ in FORM_FIELDS}
