@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from lookup.registry import Issue
+from lookup.registry import Issue, website_is_valid
 from lookup.zorgkantoor import (
     CLEARED,
     EDITABLE,
@@ -107,10 +107,14 @@ def propose_change(view: RecordView, values: Dict[str, str], editor: str,
         edit = replace(edit, confirmed_by="", confirmed_on="", confirmed_source="")
     issues = check_edit(edit, _zorgkantoren().regions, edits_path().name, today) if changed else []
     # a source is required for every change made now, also one back to the shipped value
-    if changed and not has_change and not source:
-        issues.append(Issue(edits_path().name, 0, "bron_ontbreekt", "source",
-                            "bij een wijziging hoort een bron: het webadres (https://…) van de pagina waar de "
-                            "nieuwe gegevens staan."))
+    if changed and not has_change:
+        if not source:
+            issues.append(Issue(edits_path().name, 0, "bron_ontbreekt", "source",
+                                "bij een wijziging hoort een bron: het webadres (https://…) van de pagina waar de "
+                                "nieuwe gegevens staan."))
+        elif not website_is_valid(source):
+            issues.append(Issue(edits_path().name, 0, "ongeldige_bron", "source",
+                                f"bron '{source}' is geen webadres. Begin met https://."))
     return edit, issues, changed
 
 

@@ -190,6 +190,8 @@ def test_studio_confirm_change_and_withdraw(edits_file: Path) -> None:
 
     # unchanged form: nothing to do; back to the shipped value: the row goes away
     assert bridge.propose_change(view, {**values, "source": ""}, "Anna", TODAY)[2] == []
+    assert [i.code for i in bridge.propose_change(view, {**values, "phone": "", "source": "geen adres"},
+                                                  "Anna", TODAY)[1]] == ["ongeldige_bron"]
     edit, issues, changed = bridge.propose_change(view, {**values, "phone": "", "source": "https://a.invalid/x"},
                                                   "Anna", TODAY)
     assert changed == ["phone"] and issues == [] and not edit.changes_data

@@ -120,7 +120,7 @@ def zorgkantoor_edit(request: HttpRequest, zk_code: str) -> HttpResponse:
         bridge.save_edit(edit)
     labels = ", ".join(bridge.FIELD_LABELS[name] for name in changed)
     record(request.user, "zorgkantoor", f"{view.region.code} {view.region.name}",
-           f"gewijzigd: {labels}; bron: {edit.source or 'meegeleverde gegevens'}")
+           f"gewijzigd: {labels}; bron: {edit.source or values['source'].strip()}")
     note = " De markering 'gecontroleerd' is vervallen, want de gegevens zijn veranderd." \
         if view.current.confirmed else ""
     messages.success(request, f"Opgeslagen: zorgkantoor {view.region.name} ({labels}).{note} De assistent gebruikt "
