@@ -6,6 +6,7 @@ tested on its own.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -16,6 +17,19 @@ MAX_WORDS = 80
 
 ROUTE_GEMEENTE = "bel 14 + het netnummer van uw gemeente, of kijk op de website van uw gemeente"
 MANTELZORGLIJN = "de Mantelzorglijn: 030 760 60 55"
+
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
+
+
+def dutch_date(iso: str) -> str:
+    """'2026-12-05' -> '5 december 2026'; anything else unchanged."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def word_count(text: str) -> int:
@@ -176,6 +190,8 @@ def zorgkantoor(gemeente: Gemeente, region: Region, record: Zorgkantoor) -> List
              "cliëntondersteuner voor de Wlz.")
     if record.verified:
         details = [f"Het zorgkantoor in uw regio is van {record.concern}." if record.concern else ""]
+        if record.confirmed:  # an editor checked it with the zorgkantoor or insurer (their name stays internal)
+            details.append(f"Dit is gecontroleerd op {dutch_date(record.confirmed_on)}.")
         if record.phone:
             details.append(f"Telefoon: {record.phone}.")
         if record.website:

@@ -16,6 +16,7 @@ Checks (rule names in brackets, used by the tests):
   [ref-topic] [ref-intent] [ref-utter] [ref-action] [ref-loop] [ref-braces] [title] [filename]
                 no dead internal references
   [registry]    the provider registry is valid (lookup.registry, in process)
+  [zorgkantoren] the editors' zorgkantoor changes are valid (lookup.zorgkantoor, in process)
   [rasa]        `rasa data validate`, translated into Dutch (editor/rasa_output.py)
 
 ``check_rasa`` and ``load_heldout_examples`` are re-exported here for callers that import them
@@ -37,7 +38,8 @@ from editor.rasa_output import check_rasa
 from editor.readability import informal_words, measure
 from editor.settings import ROOT, load_settings
 
-__all__ = ["check_rasa", "check_registry", "load_heldout_examples", "validate", "summary", "main"]
+__all__ = ["check_rasa", "check_registry", "check_zorgkantoor_edits", "load_heldout_examples", "validate", "summary",
+           "main"]
 
 MAX_TITLE = 20
 _PAYLOAD = re.compile(r"^/([^{}\s]+)(\{.*\})?\s*$", re.DOTALL)
@@ -56,6 +58,8 @@ def validate(root: Path = ROOT, settings: Optional[Dict[str, Any]] = None, run_r
     problems += check_references(corpus, root)
     if run_registry:
         problems += check_registry(root, settings.get("validation", {}).get("registry_file", "registry/aanbieders.csv"))
+        problems += check_zorgkantoor_edits(root, settings.get("validation", {}).get(
+            "zorgkantoor_edits_file", "registry/zorgkantoren.csv"))
     if run_rasa and settings.get("validation", {}).get("run_rasa_validate", True) \
             and not any(p.rule == "yaml" for p in problems):
         problems += check_rasa(root)
@@ -370,6 +374,24 @@ def check_registry(root: Path, registry_file: str) -> List[Problem]:
     return [Problem(registry_file if Path(issue.file).name == path.name else issue.file, issue.line,
                     issue.message, "registry", "error" if issue.error else "warning")
             for issue in issues]
+
+
+def check_zorgkantoor_edits(root: Path, edits_file: str) -> List[Problem]:
+    """The editors' zorgkantoor changes and confirmations, with the checks the assistant and the
+    studio use (lookup.zorgkantoor). The file is optional: without it the shipped records count."""
+    from lookup.places import Places
+    from lookup.zorgkantoor import Zorgkantoren, parse_edits_text
+
+    path = root / edits_file
+    if not path.exists():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        return [Problem(edits_file, 1, f"de zorgkantoorwijzigingen zijn niet te lezen: {e}", "zorgkantoren")]
+    regions = Zorgkantoren(Places(), edits_path=path).regions
+    return [Problem(edits_file, issue.line, issue.message, "zorgkantoren", "error" if issue.error else "warning")
+            for issue in parse_edits_text(text, regions, path.name).issues]
 
 
 def summary(problems: List[Problem]) -> str:

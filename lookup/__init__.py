@@ -25,7 +25,7 @@ from lookup.registry import (
     default_registry_path,
 )
 from lookup.resolve import Resolution, Status, resolve_point, resolve_text
-from lookup.zorgkantoor import Region, Zorgkantoor, Zorgkantoren
+from lookup.zorgkantoor import Region, Zorgkantoor, Zorgkantoren, default_edits_path
 
 __all__ = [
     "KINDS", "Gemeente", "Lookup", "Postcode", "Provider", "ProviderHit", "Region", "Registry",
@@ -41,11 +41,12 @@ class Lookup:
 
     @classmethod
     def load(cls, data_dir: Path = DATA_DIR, registry_path: Optional[Path] = None,
-             check_interval_s: float = 1.0) -> "Lookup":
+             check_interval_s: float = 1.0, zorgkantoor_edits_path: Optional[Path] = None) -> "Lookup":
         places = Places(data_dir)
         return cls(
             places=places,
-            zorgkantoren=Zorgkantoren(places, data_dir),
+            zorgkantoren=Zorgkantoren(places, data_dir, zorgkantoor_edits_path or default_edits_path(),
+                                      check_interval_s=check_interval_s),
             registry_store=RegistryStore(registry_path or default_registry_path(), places,
                                          check_interval_s=check_interval_s),
         )

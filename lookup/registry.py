@@ -74,6 +74,17 @@ _PHONE_OK = (
 _WEBSITE_OK = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
 
 
+def phone_is_valid(phone: str) -> bool:
+    """Ten digits from 0 (or +31), 14 + netnummer, or an 0800/0900 number; spaces and dashes allowed."""
+    digits = re.sub(r"[\s\-().]", "", phone)
+    return any(p.fullmatch(digits) for p in _PHONE_OK)
+
+
+def website_is_valid(url: str) -> bool:
+    """An http(s) address with a host that has a dot, and no spaces."""
+    return bool(_WEBSITE_OK.match(url))
+
+
 @dataclass(frozen=True)
 class Provider:
     name: str
@@ -296,8 +307,7 @@ def _parse_row(
 
     phone = cell("telefoon")
     if phone:
-        digits = re.sub(r"[\s\-().]", "", phone)
-        if not any(p.fullmatch(digits) for p in _PHONE_OK):
+        if not phone_is_valid(phone):
             err("ongeldig_telefoonnummer", "telefoon",
                 f"telefoonnummer '{phone}' klopt niet. Schrijf tien cijfers die met 0 beginnen "
                 "(zoals 0xx xxx xxxx) of 14 + het netnummer.")
@@ -305,7 +315,7 @@ def _parse_row(
     website = cell("website")
     if website and website.lower().startswith("www."):
         website = "https://" + website
-    if website and not _WEBSITE_OK.match(website):
+    if website and not website_is_valid(website):
         err("ongeldige_website", "website", f"website '{website}' klopt niet. Begin met https://.")
 
     flags: Dict[str, bool] = {}

@@ -15,7 +15,9 @@ class AuditEntry(models.Model):
         ("account", "account beheerd"), ("topic_save", "onderwerp opgeslagen"),
         ("topic_add", "onderwerp toegevoegd"), ("topic_remove", "onderwerp verwijderd"),
         ("topic_undo", "wijziging teruggedraaid"), ("inbox", "inbox verwerkt"),
-        ("providers", "aanbieders gewijzigd"), ("train", "getraind"), ("propose", "publicatie voorgesteld"),
+        ("providers", "aanbieders gewijzigd"),
+        ("zorgkantoor", "zorgkantoor gewijzigd"), ("zorgkantoor_check", "zorgkantoor gecontroleerd"),
+        ("train", "getraind"), ("propose", "publicatie voorgesteld"),
         ("publish", "gepubliceerd"), ("rollback", "teruggezet"),
     ]
     at = models.DateTimeField("tijdstip", auto_now_add=True, db_index=True)

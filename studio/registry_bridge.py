@@ -18,7 +18,8 @@ REGISTRY_COLUMNS = ("naam", "soort", "gemeenten", "adres", "postcode", "plaats",
 _places: Dict[str, Any] = {}
 
 
-def _places_data() -> Places:
+def places_data() -> Places:
+    """The places (gemeenten, postcodes), loaded once per studio process."""
     if "places" not in _places:
         _places["places"] = Places()
     return _places["places"]
@@ -80,7 +81,7 @@ class RegistryCheck:
 
 def check_registry(table: RegistryTable) -> RegistryCheck:
     """The checks of lookup.registry_check on the table as it would be saved."""
-    places = _places_data()
+    places = places_data()
     parsed = parse_registry_text(registry_text(table), places, registry_path().name)
     served = {p.line - 2: sorted(places.gemeente(code).name for code in p.gm_codes) for p in parsed.providers}
     return RegistryCheck(list(parsed.issues), served)

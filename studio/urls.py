@@ -3,7 +3,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 from django.views.generic import RedirectView
 
-from studio.views import accounts, inbox, providers, topics, training, try_it
+from studio.views import accounts, inbox, providers, topics, training, try_it, zorgkantoren
 
 app_name = "studio"
 urlpatterns = [
@@ -30,6 +30,10 @@ urlpatterns = [
     path("aanbieders/nieuw/", providers.provider_edit, name="provider_new"),
     path("aanbieders/<int:index>/", providers.provider_edit, name="provider"),
     path("aanbieders/<int:index>/beeindigen/", providers.provider_end, name="provider_end"),
+    path("zorgkantoren/", zorgkantoren.zorgkantoor_list, name="zorgkantoren"),
+    path("zorgkantoren/<str:zk_code>/", zorgkantoren.zorgkantoor_edit, name="zorgkantoor"),
+    path("zorgkantoren/<str:zk_code>/gecontroleerd/", zorgkantoren.zorgkantoor_confirm, name="zorgkantoor_confirm"),
+    path("zorgkantoren/<str:zk_code>/intrekken/", zorgkantoren.zorgkantoor_withdraw, name="zorgkantoor_withdraw"),
     path("trainen/", training.train_page, name="train"),
     path("trainen/start/", training.train_start, name="train_start"),
     path("trainen/<int:run_id>/", training.run_page, name="run"),

@@ -6,7 +6,7 @@ import secrets
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Any, Iterator, List, Optional
 
 import pytest
 
@@ -15,6 +15,10 @@ from ops.stack import Stack, free_port
 from tests.fakes import FakeGraphAPI, FakeTwilioAPI, channel_env
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium (scripts/install_test_deps.sh), driven by Playwright
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TREE_AT_START = pytest.StashKey[Optional[List[str]]]()
 
 
@@ -108,6 +112,20 @@ def second_stack(model_path: Path, tmp_path_factory: pytest.TempPathFactory,
     with _running_stack(model_path, tmp_path_factory.mktemp("second-stack"), fake_graph, fake_twilio,
                         cors=ALLOWED_ORIGIN) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, one per test module (the page tests)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run bash scripts/install_test_deps.sh")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @pytest.fixture

@@ -26,10 +26,10 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 import requests
 
-from ops.model_state import ROOT, rasa_env
+from ops.model_state import ROOT, content_hash, rasa_env
 from ops.stack import Stack
 from tests.conversation import bot_texts
-from tests.test_web_widget import AXE, CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import AXE
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TIMEOUT_MS = 45_000
@@ -101,7 +101,9 @@ def studio_env(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> It
     base = tmp_path_factory.mktemp("studio")
     root = copy_repository(base / "repo", model_path)
     stack = Stack(model=root / "models" / model_path.name, workdir=base / "stack")
-    stack.env = {"AANBIEDERS_CSV": str(root / "registry" / "aanbieders.csv")}  # the file the studio edits
+    # the files the studio edits
+    stack.env = {"AANBIEDERS_CSV": str(root / "registry" / "aanbieders.csv"),
+                 "ZORGKANTOREN_CSV": str(root / "registry" / "zorgkantoren.csv")}
     stack.start()
     try:
         proc, url = start_studio(root, stack.rasa_url, stack.token, base / "studio.db", stack.endpoints)
@@ -112,19 +114,6 @@ def studio_env(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> It
             proc.wait(timeout=20)
     finally:
         stack.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run bash scripts/install_test_deps.sh")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 def new_page(browser, **options):
@@ -437,6 +426,79 @@ def test_a_new_provider_is_named_by_the_assistant_without_retraining(studio_env,
     page.context.close()
 
 
+def test_a_confirmed_zorgkantoor_is_stated_plainly_without_retraining(studio_env, browser):
+    """A redacteur opens the zorgkantoor of Tilburg's region, is refused a change without a source,
+    marks the record as checked; the live assistant then states it plainly, with the date."""
+    url, stack, root = studio_env["url"], studio_env["stack"], studio_env["root"]
+    edits = root / "registry" / "zorgkantoren.csv"
+    shipped_edits = edits.read_text(encoding="utf-8")
+    hash_before = content_hash(root)
+    question = "welk zorgkantoor hoort bij Tilburg?"
+    before = ask(stack, "studio-zk-before", question)
+    assert "Midden-Brabant" in before and "Volgens onze gegevens voert VGZ" in before, before
+
+    page = new_page(browser)
+    login(page, url, EDITOR, EDITOR_PW)
+    page.get_by_role("link", name="Zorgkantoren").click()
+    page.get_by_label("Zoek op regio, zorgverzekeraar of gemeente").fill("Tilburg")
+    page.get_by_role("button", name="Zoeken").click()
+    assert page.locator("tbody tr").count() == 1
+    row = page.locator("tbody tr").first.inner_text()
+    assert "Midden-Brabant" in row and "waarschijnlijk, niet gecontroleerd" in row
+    page.get_by_role("link", name="Midden-Brabant").click()
+    assert "financieleplannen.nl" in page.inner_text("main")  # the shipped record's source stays visible
+
+    # a change without a source, with a wrong phone number: refused inline, nothing saved
+    page.get_by_label("Telefoon").fill("12")
+    page.get_by_role("button", name="Wijziging opslaan").click()
+    alert = page.locator("[role=alert]").inner_text()
+    assert "Niet opgeslagen" in alert and "Telefoonnummer '12' klopt niet" in alert, alert
+    assert "Bij een wijziging hoort een bron" in alert
+    assert page.get_by_label("Telefoon").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Telefoon").input_value() == "12"
+    assert edits.read_text(encoding="utf-8") == shipped_edits
+    shot(page, "zorgkantoor_fout")
+
+    # the mark, typed and sent with the keyboard only
+    page.get_by_label("Hoe heeft u het gecontroleerd?").focus()
+    page.keyboard.type("gebeld met het zorgkantoor")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".messages")
+    assert "gemarkeerd als gecontroleerd op" in page.inner_text(".messages")
+    assert f"door {EDITOR}" in page.inner_text(".messages")
+    assert f"door {EDITOR} (gebeld met het zorgkantoor)" in page.inner_text("#zekerheid")
+    saved = edits.read_text(encoding="utf-8")
+    assert f"ZK12,Midden-Brabant,,,,,,,{EDITOR},20" in saved
+    assert content_hash(root) == hash_before  # the model stays current: no retraining
+    shot(page, "zorgkantoor")
+
+    deadline = time.monotonic() + 30
+    reply = ""
+    while time.monotonic() < deadline and "gecontroleerd op" not in reply:
+        reply = ask(stack, f"studio-zk-after-{int(time.monotonic())}", question)
+        time.sleep(1)
+    assert "Het zorgkantoor in uw regio is van VGZ" in reply and "Dit is gecontroleerd op" in reply, reply
+    assert "Volgens onze gegevens" not in reply and EDITOR not in reply
+
+    page.get_by_role("link", name="Logboek").click()
+    first = page.locator("table.audit tbody tr").first.inner_text()
+    assert "zorgkantoor gecontroleerd" in first and "Midden-Brabant" in first and EDITOR in first, first
+    assert "gebeld met het zorgkantoor" in first
+
+    # the mark can be taken off again; the assistant goes back to 'volgens onze gegevens'
+    page.goto(url + "zorgkantoren/ZK12/")
+    page.get_by_role("button", name="Markering 'gecontroleerd' intrekken").click()
+    assert "is ingetrokken" in page.inner_text(".messages")
+    assert edits.read_text(encoding="utf-8") == shipped_edits
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "Volgens onze gegevens" not in reply:
+        reply = ask(stack, f"studio-zk-withdrawn-{int(time.monotonic())}", question)
+        time.sleep(1)
+    assert "Volgens onze gegevens voert VGZ" in reply, reply
+    assert page.errors == []
+    page.context.close()
+
+
 def test_inbox_shows_redacted_questions_and_adds_one_to_a_topic(studio_env, browser):
     url, stack, root = studio_env["url"], studio_env["stack"], studio_env["root"]
     unknown = "hoe zit het met de glimwormregeling van de kerk"
@@ -471,13 +533,14 @@ def test_inbox_shows_redacted_questions_and_adds_one_to_a_topic(studio_env, brow
 def test_nothing_without_login(studio_env):
     url = studio_env["url"]
     for path in ("", "onderwerpen/", "onderwerpen/kosten/", "accounts/", "logboek/", "trainen/", "inbox/",
-                 "aanbieders/", "uitproberen/",
+                 "aanbieders/", "uitproberen/", "zorgkantoren/", "zorgkantoren/ZK12/",
                  "onderwerpen/kosten/geschiedenis/", "trainen/1/voortgang/"):
         r = requests.get(url + path, allow_redirects=False, timeout=30)
         assert r.status_code == 302 and "/inloggen/" in r.headers["Location"], path
     before = (studio_env["root"] / "data/faq/kosten.yml").read_text(encoding="utf-8")
     for path in ("onderwerpen/kosten/", "trainen/start/", "terugzetten/", "terugzetten/versie/",
-                 "trainen/1/publiceren/", "aanbieders/nieuw/", "inbox/toevoegen/"):
+                 "trainen/1/publiceren/", "aanbieders/nieuw/", "inbox/toevoegen/",
+                 "zorgkantoren/ZK12/", "zorgkantoren/ZK12/gecontroleerd/"):
         r = requests.post(url + path, data={"antwoord": "x"}, allow_redirects=False, timeout=30)
         assert r.status_code in (302, 403), path
     assert (studio_env["root"] / "data/faq/kosten.yml").read_text(encoding="utf-8") == before
@@ -505,6 +568,13 @@ def test_a_form_without_its_csrf_token_is_refused(studio_env):
                      headers={"Referer": url})
     assert r.status_code == 403 and "Formulier geweigerd" in r.text
     assert (studio_env["root"] / "data/faq/kosten.yml").read_text(encoding="utf-8") == before
+    edits = studio_env["root"] / "registry/zorgkantoren.csv"
+    edits_before = edits.read_text(encoding="utf-8")
+    for path, data in (("zorgkantoren/ZK12/gecontroleerd/", {"hoe": "gebeld"}),
+                       ("zorgkantoren/ZK12/", {"concern": "Iemand anders", "source": "https://a.invalid/x"})):
+        r = session.post(url + path, data=data, headers={"Referer": url})
+        assert r.status_code == 403 and "Formulier geweigerd" in r.text, path
+    assert edits.read_text(encoding="utf-8") == edits_before
 
 
 def test_wrong_passwords_lock_the_login(studio_env):
@@ -584,7 +654,8 @@ def test_wcag_21_aa_scan_of_every_page(studio_env, browser):
     scan("inloggen")
     login(page, url, ADMIN, ADMIN_PW)
     for path in ("onderwerpen/", "onderwerpen/kosten/", "onderwerpen/nieuw/", "onderwerpen/kosten/geschiedenis/",
-                 "trainen/", "logboek/", "accounts/", "inbox/", "aanbieders/", "aanbieders/nieuw/", "uitproberen/"):
+                 "trainen/", "logboek/", "accounts/", "inbox/", "aanbieders/", "aanbieders/nieuw/", "uitproberen/",
+                 "zorgkantoren/", "zorgkantoren/ZK12/"):
         page.goto(url + path)
         scan(path)
     page.goto(url + "trainen/")

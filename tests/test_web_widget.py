@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import pytest
@@ -21,13 +20,9 @@ import requests
 
 from ops.model_state import ROOT, rasa_env
 from tests.conversation import bot_texts
-from tests.conftest import WEB_PORT
+from tests.conftest import AXE, WEB_PORT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 45_000
 
 
@@ -58,19 +53,6 @@ def web_url(stack) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run bash scripts/install_test_deps.sh")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture
