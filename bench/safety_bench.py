@@ -157,41 +157,50 @@ def cross_validate(folds: int = 5, seed: int = 42, overrides: Optional[Dict[str,
     return {"folds": folds, "seed": seed, "n": len(texts), "per_level": result["per_level"]}
 
 
-def rates(per_level: Dict[str, Dict[str, Any]]) -> Dict[str, float]:
-    none = per_level["none"]
-    return {"acute": per_level["acute"]["rate"], "violence": per_level["violence"]["rate"],
-            "exhausted": per_level["exhausted"]["rate"],
-            "false_alarm": (none["replies"].get("acute", 0) + none["replies"].get("violence", 0)) / none["n"],
-            "check_on_none": none["replies"].get("check", 0) / none["n"],
-            "exhausted_on_none": none["replies"].get("exhausted", 0) / none["n"]}
-
-
-def choose_thresholds(max_false_alarm: float = 0.01, max_check: float = 0.03,
-                      max_exhausted_on_none: float = 0.03) -> Dict[str, Any]:
+def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float = 0.02,
+                      max_check: float = 0.03, max_exhausted_on_none: float = 0.03) -> Dict[str, Any]:
     """Thresholds with the fewest misses (acute and violence first) whose cross-validated
-    false alarms and checks on harmless training examples stay within bounds."""
+    false alarms stay within bounds: on all harmless training examples, and on the hard ones
+    (``safety/examples``: harmless messages with the same words as danger), which the bound on
+    all examples alone let rise to 2.3 % because the assistant's FAQ questions dilute them."""
     import itertools
 
-    from safety.classifier import SafetyClassifier
+    import numpy as np
+
+    from safety.classifier import SafetyClassifier, read_examples
+    from safety.terms import phrase_level
 
     config = SafetyClassifier.get_default_config()
     texts, labels, probabilities = out_of_fold(config)
-    items = [{"text": t, "level": level} for t, level in zip(texts, labels)]
+    label = np.array(labels)
+    hard = np.arange(len(texts)) < len(read_examples(ROOT / config["examples"]))  # they come first
+    p = {name: np.array([row.get(name, 0.0) for row in probabilities]) for name in ("acute", "violence", "exhausted")}
+    floor = np.array([int(phrase_level(text)[0]) for text in texts])
+    danger = p["acute"] + p["violence"]
+    any_level = danger + p["exhausted"]
+    none = label == "none"
     best: Optional[Tuple[Tuple[float, ...], Dict[str, Any], Dict[str, float]]] = None
     grid = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
     for a, v, e, c in itertools.product(grid, grid, grid, [0.15, 0.2, 0.25, 0.3, 0.35]):
         if not (v >= a * 0.5 and c < v):
             continue
-        trial = {**config, "acute_threshold": a, "violence_threshold": v,
-                 "exhausted_threshold": e, "check_threshold": c}
-        r = rates(score(items, decided(texts, probabilities, trial))["per_level"])
-        if (r["false_alarm"] > max_false_alarm or r["check_on_none"] > max_check
-                or r["exhausted_on_none"] > max_exhausted_on_none):
+        model_level = np.where(p["acute"] >= a, 3, np.where(danger >= v, 2, np.where(any_level >= e, 1, 0)))
+        level = np.maximum(model_level, floor)  # as safety.classifier.decide
+        check = (level == 0) & (danger >= c)
+        r = {"acute": float((level[label == "acute"] != 3).mean()),
+             "violence": float((level[label == "violence"] < 1).mean()),  # every level names Veilig Thuis
+             "exhausted": float((level[label == "exhausted"] < 1).mean()),
+             "false_alarm": float((level[none] >= 2).mean()),
+             "hard_false_alarm": float((level[none & hard] >= 2).mean()),
+             "check_on_none": float(check[none].mean()),
+             "exhausted_on_none": float((level[none] == 1).mean())}
+        if (r["false_alarm"] > max_false_alarm or r["hard_false_alarm"] > max_hard_false_alarm
+                or r["check_on_none"] > max_check or r["exhausted_on_none"] > max_exhausted_on_none):
             continue
         key = (r["acute"] + r["violence"], r["exhausted"], r["check_on_none"] + r["exhausted_on_none"])
         if best is None or key < best[0]:
             best = (key, {"acute_threshold": a, "violence_threshold": v, "exhausted_threshold": e,
-                          "check_threshold": c}, r)
+                          "check_threshold": c}, {k: round(x, 4) for k, x in r.items()})
     if best is None:
         raise SystemExit("no thresholds within the bounds")
     return {"thresholds": best[1], "cross_validated": best[2]}

@@ -114,9 +114,10 @@ class SafetyClassifier(GraphComponent):
             # alarms and misses (set A: 13 -> 21 false alarms), so the n-grams stay alone
             "sentence_embedding": 0.0,
             # cumulative thresholds (see decide), chosen by cross-validation on the training
-            # data only (bench/safety_bench.py --choose-thresholds), never on a test set
-            "acute_threshold": 0.3,       # p(acute)
-            "violence_threshold": 0.9,    # p(acute) + p(violence)
+            # data only (bench/safety_bench.py --choose-thresholds), never on a test set; false
+            # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones
+            "acute_threshold": 0.4,       # p(acute)
+            "violence_threshold": 0.8,    # p(acute) + p(violence)
             "exhausted_threshold": 0.4,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
             # training examples of these labels are not harmless (overload, ontspoorde zorg,
