@@ -42,8 +42,9 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
-from channels.input_text import LONG_MESSAGE_NOTE, clean_text
+from channels.input_text import clean_text
 from channels.never_silent import NeverSilent
+from channels.replies import LONG_MESSAGE_NOTE
 from channels.request_limits import PUBLIC_MAX_BYTES, cap_metadata
 from channels.sender_ids import WEB, conversation_id, new_session_id, resumable_session_id
 from ops.settings import cors_origins
