@@ -13,7 +13,8 @@ Inbound: text (``Body``; a typed number picks a numbered option), template quick
 buttons (``ButtonPayload``), locations (``Latitude``/``Longitude`` → ``/share_location``),
 media (``NumMedia`` > 0) → a polite Dutch reply. A repeated delivery (same ``MessageSid``) is
 processed once. Text is cleaned by ``channels.input_text`` and a message without any answer
-gets the ``channels.never_silent`` apology. Outbound: Twilio's Messages API; buttons as
+gets the ``channels.never_silent`` apology (the steps shared with the Cloud API channel, in
+``channels.whatsapp_inbound``). Outbound: Twilio's Messages API; buttons as
 numbered text, long text split under Twilio's 1,600-character limit, and the same 24-hour
 window as the Cloud API (outside it the Content template ``TWILIO_TEMPLATE_CONTENT_SID``
 once, or nothing). Like the Cloud API channel, its state is shared in Redis when

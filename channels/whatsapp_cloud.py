@@ -8,7 +8,9 @@ Webhook: ``/webhooks/whatsapp_cloud/webhook``
   audio, images, video, documents, stickers and contacts get a polite Dutch reply from the
   channel itself. A repeated delivery (same message id) is processed once. Text is cleaned
   by ``channels.input_text`` (control characters out, at most 2,000 characters) and a
-  message without any answer gets the ``channels.never_silent`` apology.
+  message without any answer gets the ``channels.never_silent`` apology. These steps are
+  shared with the Twilio channel (``channels.whatsapp_inbound``); this module reads Meta's
+  webhook format into them.
 
 State between webhooks (processed message ids, the 24-hour window, numbered options) is in
 memory on one machine and in the shared Redis when ``REDIS_HOST`` is set, so with several
