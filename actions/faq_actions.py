@@ -1,5 +1,5 @@
 """Actions around the curated answers: answer a chosen topic, the two-stage fallback
-and the hand-over to a person at the gemeente."""
+and the hand-over to a person at the gemeente (their wording: ``actions/messages.py``)."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import messages as msgs
 from actions.topics import intent_title, topic_title
 from lookup import get_lookup
 
@@ -87,33 +88,24 @@ class ActionSuggestTopics(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
         if _previous_user_intent(tracker) == FALLBACK_INTENT:
-            dispatcher.utter_message(text=handoff_text(tracker.get_slot("gm_code")))
+            _utter(dispatcher, msgs.handoff_after_fallback(_gemeente_name(tracker.get_slot("gm_code"))))
             return [UserUtteranceReverted()]
         buttons = suggestions(tracker.latest_message or {})
         if buttons:
-            buttons.append({"title": "Iets anders", "payload": "/human_handoff"})
-            dispatcher.utter_message(
-                text="Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
-                buttons=buttons,
-            )
+            _utter(dispatcher, msgs.suggest_topics(buttons))
         else:
             dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
 
 
-def _gemeente_phrase(gm_code: Optional[str]) -> str:
-    """'de gemeente Den Haag', or 'uw gemeente' when it is not known."""
-    name = get_lookup().short_name(gm_code) if gm_code else None
-    return f"de gemeente {name}" if name else "uw gemeente"
+def _gemeente_name(gm_code: Optional[str]) -> Optional[str]:
+    """The gemeente's short name ('Den Haag'), or None when it is not known."""
+    return get_lookup().short_name(gm_code) if gm_code else None
 
 
-def handoff_text(gm_code: Optional[str]) -> str:
-    """Dutch text that points to a person at the gemeente, named when known."""
-    return (
-        f"Ik kan u hier helaas niet verder helpen. Een medewerker van {_gemeente_phrase(gm_code)} helpt u graag. "
-        "Bel 14 + het netnummer van uw gemeente, of kijk op de website van de gemeente. "
-        "Wilt u praten over de zorg voor uw naaste? Bel de Mantelzorglijn: 030 760 60 55."
-    )
+def _utter(dispatcher: CollectingDispatcher, messages: List[Dict[str, Any]]) -> None:
+    for message in messages:
+        dispatcher.utter_message(**message)
 
 
 class ActionHumanHandoff(Action):
@@ -124,10 +116,5 @@ class ActionHumanHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[EventType]:
-        where = _gemeente_phrase(tracker.get_slot("gm_code"))
-        dispatcher.utter_message(
-            text=(f"U kunt een medewerker van {where} spreken. Bel 14 + het netnummer van "
-                  "uw gemeente, of kijk op de website van de gemeente. Voor advies over "
-                  "mantelzorg kunt u ook de Mantelzorglijn bellen: 030 760 60 55."),
-        )
+        _utter(dispatcher, msgs.human_handoff(_gemeente_name(tracker.get_slot("gm_code"))))
         return []

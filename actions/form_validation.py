@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import lookup_messages as msgs
+from actions import messages as msgs
 from actions.location import (
     KIND_CLIENTONDERSTEUNER,
     KIND_ZORGKANTOOR,

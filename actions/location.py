@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
-from actions import lookup_messages as msgs
+from actions import messages as msgs
 from lookup import Lookup, Resolution, Status
 
 SLOT_WOONPLAATS = "woonplaats"

@@ -9,7 +9,7 @@ Shared by all our input channels (REST, socket.io, WhatsApp Cloud, Twilio):
   which can make an echoed text read backwards. The marks U+200E/U+200F and U+061C, needed
   in Arabic and Hebrew text, stay;
 - at most ``MAX_MESSAGE_CHARS`` characters are kept. Longer text is cut (at a word boundary
-  when there is one near the end) and the channel sends ``LONG_MESSAGE_NOTE`` before the
+  when there is one near the end) and the channel sends ``channels.replies.LONG_MESSAGE_NOTE`` before the
   answer, so the user knows only the first part was read. A danger phrase in the part that
   was cut is kept (appended to the first part), so a crisis is never missed because a
   message was long. Only the first ``MAX_RAW_CHARS`` characters are read at all: cleaning
@@ -24,11 +24,6 @@ from safety.terms import danger_phrase, has_danger_phrase
 
 MAX_MESSAGE_CHARS = 2000
 MAX_RAW_CHARS = 10 * MAX_MESSAGE_CHARS  # read no further than this (the cut is noted anyway)
-
-LONG_MESSAGE_NOTE = (
-    "Uw bericht was erg lang. Ik heb alleen het eerste deel gelezen (ongeveer 2.000 tekens). "
-    "Wilt u uw vraag kort stellen? Dan kan ik u beter helpen."
-)
 
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 _WORD_BOUNDARY_WINDOW = 100

@@ -5,7 +5,7 @@ exception, drops the action's events and goes on), so with the action server dow
 question such as "ik zoek een cliëntondersteuner in 9712 CP" gets no answer at all: the
 user waits in silence. There is no hook for this in Rasa (no event, no fallback action), so
 the channel checks afterwards: ``NeverSilent`` wraps the channel's ``on_new_message`` and,
-when handling a user message produced no bot message, sends ``SILENCE_REPLY`` through the
+when handling a user message produced no bot message, sends ``SILENCE_REPLY`` (``channels.replies``) through the
 same output channel and records it in the tracker as a ``BotUttered`` (metadata
 ``{"never_silent": true}``), under the conversation's lock, so the conversation stays
 consistent and goes on normally once the action server is back.
@@ -37,15 +37,11 @@ from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import Blueprint
 
 from channels.pseudonym import user_ref
+from channels.replies import SILENCE_REPLY
 from safety.channel_reply import safety_answer
 
 logger = logging.getLogger(__name__)
 
-SILENCE_REPLY = (
-    "Sorry, er ging even iets mis bij mij. Probeer het over een paar minuten opnieuw. "
-    "Heeft u nu hulp nodig? Bel dan uw gemeente via 14 + het netnummer. "
-    "Bij direct gevaar belt u 112."
-)
 
 SAFETY_REPLY_SECONDS = float(os.environ.get("SAFETY_REPLY_SECONDS", "4"))
 

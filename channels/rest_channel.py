@@ -36,22 +36,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from channels.api_guard import ChannelBlueprint, has_api_token
-from channels.input_text import LONG_MESSAGE_NOTE, clean_text, has_controls, strip_controls
+from channels.input_text import clean_text, has_controls, strip_controls
+from channels.replies import (BAD_MESSAGE, BAD_METADATA, BAD_SENDER, LONG_MESSAGE_NOTE, MAX_SENDER_CHARS,
+                              NEEDS_TOKEN, NOT_JSON)
 from channels.request_limits import optional_metadata
 from channels.sender_ids import REST, conversation_id
 from channels.never_silent import NeverSilent
 
 logger = logging.getLogger(__name__)
-
-MAX_SENDER_CHARS = 255  # the tracker store's sender_id column
-
-EXAMPLE = '{"sender": "gebruiker-123", "message": "Wat is cliëntondersteuning?"}'
-NOT_JSON = f"Dit verzoek kan ik niet lezen. Stuur een JSON-object, bijvoorbeeld: {EXAMPLE}"
-BAD_SENDER = ("Het veld 'sender' ontbreekt of is ongeldig. Geef elk gesprek een eigen, vaste "
-              f"naam van 1 tot {MAX_SENDER_CHARS} tekens, zonder stuurtekens.")
-BAD_MESSAGE = "Het veld 'message' ontbreekt of is geen tekst. Stuur uw vraag als tekst."
-BAD_METADATA = "Het veld 'metadata' moet een JSON-object zijn."
-NEEDS_TOKEN = "Dit kanaal vraagt om de API-sleutel (token)."
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,12 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
-from channels.input_text import LONG_MESSAGE_NOTE, clean_text
+from channels.input_text import clean_text
 from channels.never_silent import NeverSilent
+from channels.replies import LONG_MESSAGE_NOTE
 from channels.request_limits import PUBLIC_MAX_BYTES, cap_metadata
 from channels.sender_ids import WEB, conversation_id, new_session_id, resumable_session_id
+from ops.settings import cors_origins
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ def allowed_origins(environ: Mapping[str, str]) -> Union[None, str, List[str]]:
     """python-engineio's ``cors_allowed_origins`` from ``CORS_ORIGINS`` (comma- or
     space-separated): a list of sites, ``"*"`` for any site (only the test stacks use it),
     or None (unset) for the server's own origin only."""
-    origins = (environ.get("CORS_ORIGINS") or "").replace(",", " ").split()
+    origins = cors_origins(environ)
     if not origins:
         return None
     if "*" in origins:

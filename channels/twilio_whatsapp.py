@@ -13,7 +13,8 @@ Inbound: text (``Body``; a typed number picks a numbered option), template quick
 buttons (``ButtonPayload``), locations (``Latitude``/``Longitude`` → ``/share_location``),
 media (``NumMedia`` > 0) → a polite Dutch reply. A repeated delivery (same ``MessageSid``) is
 processed once. Text is cleaned by ``channels.input_text`` and a message without any answer
-gets the ``channels.never_silent`` apology. Outbound: Twilio's Messages API; buttons as
+gets the ``channels.never_silent`` apology (the steps shared with the Cloud API channel, in
+``channels.whatsapp_inbound``). Outbound: Twilio's Messages API; buttons as
 numbered text, long text split under Twilio's 1,600-character limit, and the same 24-hour
 window as the Cloud API (outside it the Content template ``TWILIO_TEMPLATE_CONTENT_SID``
 once, or nothing). Like the Cloud API channel, its state is shared in Redis when
@@ -38,15 +39,16 @@ from sanic.response import HTTPResponse
 from channels import whatsapp_format as fmt
 from channels.api_guard import ChannelBlueprint, has_api_token
 from channels.choices import ChoiceMemory
-from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
 from channels.outbound import post
 from channels.pseudonym import user_ref
-from channels.sender_ids import TWILIO, channel_user, conversation_id
+from channels.sender_ids import TWILIO, channel_user
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.shared_state import channel_state
+from channels.replies import TWILIO_NOT_CONFIGURED
 from channels.signatures import verify_twilio_signature
-from channels.whatsapp_cloud import BAD_LOCATION_REPLY, MEDIA_REPLY, location_payload
+from channels.whatsapp_inbound import (BAD_LOCATION, CHOICE, DUPLICATE, LOCATION, MEDIA, TEXT, WhatsAppInbound,
+                                       shared_location_payload)
 
 logger = logging.getLogger(__name__)
 
@@ -184,21 +186,26 @@ class TwilioWhatsAppInput(InputChannel):
     def get_output_channel(self) -> OutputChannel:
         return TwilioWhatsAppOutput(self.client, self.window, self.choices, self.template_content_sid)
 
+    def inbound(self) -> WhatsAppInbound:
+        """The shared inbound step (channels.whatsapp_inbound) over this channel's state."""
+        return WhatsAppInbound(self.name(), TWILIO, self.dedup, self.window, self.choices)
+
     def to_text(self, sender: str, form: Dict[str, str]) -> Tuple[Optional[str], str]:
+        """What to hand to Rasa for one Twilio message (None: nothing), and its kind."""
         if form.get("Latitude") and form.get("Longitude"):
-            payload = location_payload(form.get("Latitude"), form.get("Longitude"))
-            return (payload, "location") if payload else (None, "bad_location")
+            payload = shared_location_payload(form.get("Latitude"), form.get("Longitude"))
+            return (payload, LOCATION) if payload else (None, BAD_LOCATION)
         try:
             media = int(form.get("NumMedia") or 0)
         except ValueError:
             media = 0
         if media > 0:
-            return None, "media"
+            return None, MEDIA
         if form.get("ButtonPayload"):
-            return form["ButtonPayload"], "choice"
+            return form["ButtonPayload"], CHOICE
         body = form.get("Body") or ""
         payload = self.choices.resolve(sender, body)
-        return (payload, "choice") if payload else (body, "text")
+        return (payload, CHOICE) if payload else (body, TEXT)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         guarded = NeverSilent(on_new_message)
@@ -220,7 +227,7 @@ class TwilioWhatsAppInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if not self.auth_token:
-                return response.text("Twilio is niet geconfigureerd", status=503)
+                return response.text(TWILIO_NOT_CONFIGURED, status=503)
             try:
                 pairs = parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True)
             except UnicodeDecodeError:
@@ -236,28 +243,14 @@ class TwilioWhatsAppInput(InputChannel):
             message_id = form.get("MessageSid") or form.get("SmsMessageSid") or ""
             if not sender:
                 return response.text(EMPTY_TWIML, content_type="text/xml")
-            if not self.dedup.first_time(message_id):
-                logger.debug("twilio_whatsapp: duplicate delivery of %s ignored", message_id)
+            inbound = self.inbound()
+            admitted = inbound.admit(sender, message_id, lambda: self.to_text(sender, form))
+            if admitted.kind == DUPLICATE:
                 return response.text(EMPTY_TWIML, content_type="text/xml")
-            self.window.record_inbound(sender)
-            text, kind = self.to_text(sender, form)
-            self.choices.forget(sender)
-            logger.debug("twilio_whatsapp: message %s kind %s length %d from user %s",
-                         message_id, kind, len(text or ""), user_ref(sender))
             output = self.get_output_channel()
             try:
-                if kind == "media":
-                    await output.send_text_message(sender, MEDIA_REPLY)
-                elif kind == "bad_location":
-                    await output.send_text_message(sender, BAD_LOCATION_REPLY)
-                else:
-                    cleaned = clean_text(text or "")
-                    if cleaned.truncated:
-                        await output.send_text_message(sender, LONG_MESSAGE_NOTE)
-                    await guarded(UserMessage(
-                        cleaned.text, output, conversation_id(TWILIO, sender), input_channel=self.name(),
-                        message_id=message_id or None,
-                        metadata={"twilio": {"message_sid": message_id, "kind": kind}}))
+                await inbound.forward(sender, message_id, admitted, output, guarded,
+                                      {"twilio": {"message_sid": message_id, "kind": admitted.kind}})
             except Exception as exc:  # never let one message break the webhook
                 logger.error("twilio_whatsapp: handling message %s failed: %s", message_id,
                              type(exc).__name__)

@@ -8,7 +8,9 @@ Webhook: ``/webhooks/whatsapp_cloud/webhook``
   audio, images, video, documents, stickers and contacts get a polite Dutch reply from the
   channel itself. A repeated delivery (same message id) is processed once. Text is cleaned
   by ``channels.input_text`` (control characters out, at most 2,000 characters) and a
-  message without any answer gets the ``channels.never_silent`` apology.
+  message without any answer gets the ``channels.never_silent`` apology. These steps are
+  shared with the Twilio channel (``channels.whatsapp_inbound``); this module reads Meta's
+  webhook format into them.
 
 State between webhooks (processed message ids, the 24-hour window, numbered options) is in
 memory on one machine and in the shared Redis when ``REDIS_HOST`` is set, so with several
@@ -46,46 +48,24 @@ from channels import whatsapp_format as fmt
 from channels.api_guard import ChannelBlueprint, has_api_token
 from channels.choices import ChoiceMemory
 from channels.dedup import DEFAULT_TTL_SECONDS
-from channels.input_text import LONG_MESSAGE_NOTE, clean_text
 from channels.never_silent import NeverSilent
 from channels.outbound import post
 from channels.pseudonym import user_ref
-from channels.sender_ids import WHATSAPP_CLOUD, channel_user, conversation_id
+from channels.sender_ids import WHATSAPP_CLOUD, channel_user
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.shared_state import channel_state
+from channels.replies import WHATSAPP_NOT_CONFIGURED
 from channels.signatures import verify_meta_signature
+from channels.whatsapp_inbound import (BAD_LOCATION, CHOICE, IGNORE, LOCATION, MEDIA, TEXT, WhatsAppInbound,
+                                       shared_location_payload)
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://graph.facebook.com/v20.0"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 
-# Replies the channel gives itself, without NLU (Dutch, B1 level).
-MEDIA_REPLY = (
-    "Dank u wel voor uw bericht. Foto's, spraakberichten, video's en bestanden kan ik helaas "
-    "niet bekijken of beluisteren. Wilt u uw vraag in een kort tekstbericht typen? "
-    "U kunt ook uw locatie delen, dan zoek ik een cliëntondersteuner bij u in de buurt."
-)
-BAD_LOCATION_REPLY = (
-    "Die locatie kon ik niet lezen. Wilt u uw woonplaats of postcode typen? "
-    "Bijvoorbeeld: 3511 AB."
-)
-
-MEDIA_TYPES = {"image", "audio", "voice", "video", "document", "sticker", "contacts", "order",
-               "unsupported", "unknown"}
 IGNORED_TYPES = {"reaction", "system", "ephemeral", "request_welcome"}
 _CHALLENGE = re.compile(r"^[A-Za-z0-9_.\-]{1,256}$")
-
-
-def location_payload(latitude: Any, longitude: Any) -> Optional[str]:
-    """The intent payload for a shared location, or None when it is not a valid position."""
-    try:
-        lat, lon = float(latitude), float(longitude)
-    except (TypeError, ValueError):
-        return None
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) or lat != lat or lon != lon:
-        return None
-    return "/share_location" + json.dumps({"latitude": lat, "longitude": lon})
 
 
 def _env(name: str, credentials: Dict[str, Any], key: str, default: Optional[str] = None) -> Optional[str]:
@@ -281,6 +261,10 @@ class WhatsAppCloudInput(InputChannel):
 
     # --- inbound -----------------------------------------------------------------------
 
+    def inbound(self) -> WhatsAppInbound:
+        """The shared inbound step (channels.whatsapp_inbound) over this channel's state."""
+        return WhatsAppInbound(self.name(), WHATSAPP_CLOUD, self.dedup, self.window, self.choices)
+
     def to_text(self, sender: str, message: Dict[str, Any]) -> Tuple[Optional[str], str]:
         """What to hand to Rasa for one WhatsApp message, and why.
 
@@ -290,7 +274,7 @@ class WhatsAppCloudInput(InputChannel):
         if mtype == "text":
             body = str(_dict(message.get("text")).get("body") or "")
             payload = self.choices.resolve(sender, body)
-            return (payload, "choice") if payload else (body, "text")
+            return (payload, CHOICE) if payload else (body, TEXT)
         if mtype == "interactive":
             interactive = _dict(message.get("interactive"))
             reply = _dict(interactive.get("button_reply") or interactive.get("list_reply"))
@@ -298,18 +282,18 @@ class WhatsAppCloudInput(InputChannel):
             index = fmt.choice_index(reply_id)
             if index is not None:
                 payload = self.choices.payload_at(sender, index)
-                return (payload or str(reply.get("title") or "")), "choice"
-            return (reply_id or str(reply.get("title") or "")), "choice"
+                return (payload or str(reply.get("title") or "")), CHOICE
+            return (reply_id or str(reply.get("title") or "")), CHOICE
         if mtype == "button":  # quick-reply button of a template message
             button = _dict(message.get("button"))
-            return str(button.get("payload") or button.get("text") or ""), "choice"
+            return str(button.get("payload") or button.get("text") or ""), CHOICE
         if mtype == "location":
             location = _dict(message.get("location"))
-            payload = location_payload(location.get("latitude"), location.get("longitude"))
-            return (payload, "location") if payload else (None, "bad_location")
+            payload = shared_location_payload(location.get("latitude"), location.get("longitude"))
+            return (payload, LOCATION) if payload else (None, BAD_LOCATION)
         if mtype in IGNORED_TYPES:
-            return None, "ignore"
-        return None, "media"
+            return None, IGNORE
+        return None, MEDIA
 
     async def handle_message(self, message: Dict[str, Any], value: Dict[str, Any],
                              on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
@@ -319,36 +303,16 @@ class WhatsAppCloudInput(InputChannel):
         mtype = message.get("type") or "unknown"
         if not sender:
             return "no_sender"
-        if not self.dedup.first_time(message_id):
-            logger.debug("whatsapp_cloud: duplicate delivery of %s ignored", message_id)
-            return "duplicate"
         try:
             sent_at: Optional[float] = float(message.get("timestamp"))  # type: ignore[arg-type]  # None: TypeError
         except (TypeError, ValueError):
             sent_at = None
-        self.window.record_inbound(sender, sent_at)
-        text, kind = self.to_text(sender, message)
-        self.choices.forget(sender)  # offered options are valid for one reply only
-        logger.debug("whatsapp_cloud: message %s type %s kind %s length %d from user %s",
-                     message_id, mtype, kind, len(text or ""), user_ref(sender))
-        output = self.get_output_channel()
-        if kind == "ignore":
-            return kind
-        if kind == "media":
-            await output.send_text_message(sender, MEDIA_REPLY)
-            return kind
-        if kind == "bad_location":
-            await output.send_text_message(sender, BAD_LOCATION_REPLY)
-            return kind
+        inbound = self.inbound()
+        admitted = inbound.admit(sender, message_id, lambda: self.to_text(sender, message), sent_at)
         metadata = {"whatsapp": {"message_id": message_id, "type": mtype,
                                  "phone_number_id": _dict(value.get("metadata")).get("phone_number_id")}}
-        cleaned = clean_text(text or "")
-        if cleaned.truncated:
-            await output.send_text_message(sender, LONG_MESSAGE_NOTE)
-        await on_new_message(UserMessage(cleaned.text, output, conversation_id(WHATSAPP_CLOUD, sender),
-                                         input_channel=self.name(),
-                                         message_id=message_id or None, metadata=metadata))
-        return kind
+        return await inbound.forward(sender, message_id, admitted, self.get_output_channel(),
+                                     on_new_message, metadata)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         guarded = NeverSilent(on_new_message)
@@ -372,7 +336,7 @@ class WhatsAppCloudInput(InputChannel):
         @webhook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             if not self.verify_token:
-                return response.text("WhatsApp is niet geconfigureerd", status=503)
+                return response.text(WHATSAPP_NOT_CONFIGURED, status=503)
             mode = request.args.get("hub.mode")
             token = request.args.get("hub.verify_token") or ""
             challenge = request.args.get("hub.challenge") or ""

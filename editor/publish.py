@@ -21,7 +21,7 @@ from typing import Any, Dict, Optional
 
 import requests
 
-from editor.settings import load_settings, rasa_token, rasa_url
+from editor.settings import load_settings, rasa_url
 from ops.model_state import (  # noqa: F401 - re-exported: the studio and the tests import them from here
     HISTORY_LIMIT,
     STATE_FILE,
@@ -31,6 +31,7 @@ from ops.model_state import (  # noqa: F401 - re-exported: the studio and the te
     resolve_model,
     save_state,
 )
+from ops.settings import api_token
 
 
 class PublishError(RuntimeError):
@@ -90,7 +91,7 @@ def publish(model: Path, url: Optional[str] = None, token: Optional[str] = None,
     """
     settings = load_settings()
     url = url or rasa_url(settings)
-    token = token if token is not None else rasa_token()
+    token = token if token is not None else api_token()
     timeout = float(settings.get("server", {}).get("timeout_seconds", 300))
     published = True
     try:
@@ -108,7 +109,7 @@ def rollback(url: Optional[str] = None, token: Optional[str] = None,
     """Put the previous model back in the server; live and previous swap places."""
     settings = load_settings()
     url = url or rasa_url(settings)
-    token = token if token is not None else rasa_token()
+    token = token if token is not None else api_token()
     state = load_state(state_file)
     previous = state.get("previous")
     if not previous:
@@ -148,7 +149,7 @@ def main(argv: Optional[list] = None) -> int:
                   + (f"  macro-F1 {live.get('macro_f1')}" if live and live.get("macro_f1") is not None else ""))
             print(f"Vorig model: {previous['model'] if previous else '(geen)'}")
             try:
-                status = server_status(args.url or rasa_url(), args.token or rasa_token())
+                status = server_status(args.url or rasa_url(), args.token or api_token())
                 print(f"Server gebruikt nu: {status.get('model_file')}")
             except PublishError as e:
                 print(str(e))

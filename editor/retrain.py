@@ -19,7 +19,8 @@ from typing import Any, Dict, List, Optional
 from editor.content import Problem, relative_to_root
 from editor.evaluate import EvalResult
 from editor.gate import GateDecision
-from editor.settings import ROOT, load_settings, rasa_token, rasa_url
+from editor.settings import ROOT, load_settings, rasa_url
+from ops.settings import api_token
 
 STEPS = 6
 
@@ -222,7 +223,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     settings = load_settings()
     args = parse_args(argv, settings)
     url = args.url or rasa_url(settings)
-    token = args.token if args.token is not None else rasa_token()
+    token = args.token if args.token is not None else api_token()
     timings: Dict[str, float] = {}
 
     started = time.monotonic()

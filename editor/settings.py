@@ -1,4 +1,7 @@
-"""Settings for the editors' workflow, read from editor/settings.yml."""
+"""Settings for the editors' workflow, read from editor/settings.yml.
+
+The API token and the repository root come from ``ops.settings`` (one place for what the
+environment says); ``rasa_token`` is that module's ``api_token``, kept here for the studio."""
 from __future__ import annotations
 
 import copy
@@ -8,9 +11,9 @@ from typing import Any, Dict, Optional
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from ops.settings import ROOT, api_token  # noqa: F401 - ROOT: the editor modules import it from here
+
 SETTINGS_FILE = Path(__file__).with_name("settings.yml")
-ENV_FILE = ROOT / ".env.local"
 
 
 def load_settings(path: Optional[Path] = None) -> Dict[str, Any]:
@@ -24,12 +27,6 @@ def rasa_url(settings: Optional[Dict[str, Any]] = None) -> str:
     return os.environ.get("RASA_URL") or settings.get("server", {}).get("url", "http://localhost:5005")
 
 
-def rasa_token(env_file: Path = ENV_FILE) -> Optional[str]:
-    """The HTTP API token: RASA_TOKEN, else the one ops/run.py keeps in .env.local."""
-    if os.environ.get("RASA_TOKEN"):
-        return os.environ["RASA_TOKEN"]
-    if env_file.exists():
-        for line in env_file.read_text(encoding="utf-8").splitlines():
-            if line.startswith("RASA_TOKEN="):
-                return line.split("=", 1)[1].strip()
-    return None
+def rasa_token() -> Optional[str]:
+    """The HTTP API token (``ops.settings.api_token``)."""
+    return api_token()

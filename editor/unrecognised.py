@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import re
 import sys
 import time
@@ -31,6 +30,7 @@ from editor.content import example_key
 from editor.evaluate import label_of
 from editor.redact import redact
 from editor.settings import ROOT, load_settings
+from ops.settings import sql_tracker_store
 
 FALLBACK = "nlu_fallback"
 
@@ -57,21 +57,10 @@ def database_url(db: Optional[str] = None, url: Optional[str] = None,
         return f"sqlite:///{Path(db).resolve()}"
     endpoints_file = Path(endpoints) if endpoints else ROOT / "endpoints.yml"
     if endpoints_file.exists():
-        import yaml
-        from rasa.core.tracker_store import SQLTrackerStore
-
-        with open(endpoints_file, encoding="utf-8") as f:
-            config = (yaml.safe_load(f) or {}).get("tracker_store") or {}
-        config = {k: os.path.expandvars(v) if isinstance(v, str) else v for k, v in config.items()}
-        if str(config.get("type", "")).lower() == "sql":
-            dialect = config.get("dialect", "sqlite")
-            database = config.get("db", "rasa.db")
-            if dialect == "sqlite" and not Path(database).is_absolute():
-                database = str((endpoints_file.parent if endpoints else ROOT) / database)
-            port = int(config["port"]) if str(config.get("port") or "").isdigit() else None
-            built = SQLTrackerStore.get_db_url(dialect, config.get("url") or config.get("host"), port, database,
-                                               config.get("username"), config.get("password"),
-                                               query=config.get("query"))
+        # a relative SQLite file: beside the endpoints file given, else in the repository
+        store = sql_tracker_store(endpoints_file, relative_to=endpoints_file.parent if endpoints else ROOT)
+        if store is not None:
+            built = store.url
             return built if isinstance(built, str) else built.render_as_string(hide_password=False)
     return f"sqlite:///{(ROOT / 'rasa_tracker.db').resolve()}"
 

@@ -33,6 +33,8 @@ from typing import List, Optional, Union
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 
+from ops.settings import sql_tracker_store
+
 DEFAULT_DAYS = 90
 DAY_SECONDS = 24 * 3600
 
@@ -90,24 +92,15 @@ def tracker_store_url(endpoints: Path) -> Union[str, URL]:
 
 
 def _tracker_store_url(endpoints: Path) -> Union[str, URL]:
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.utils.endpoints import read_endpoint_config
-
     if not endpoints.is_file():
         raise PurgeConfigError(f"Het endpoints-bestand {endpoints} bestaat niet.")
-    store = read_endpoint_config(str(endpoints), "tracker_store")
-    if store is None or str(store.type or "").lower() != "sql":
+    store = sql_tracker_store(endpoints)  # a relative SQLite file: from the working directory, as Rasa
+    if store is None:
         raise PurgeConfigError(f"{endpoints} heeft geen SQL-trackerstore (tracker_store: type: SQL).")
-    kwargs = store.kwargs
-    dialect = str(kwargs.get("dialect") or "sqlite")
-    db = str(kwargs.get("db") or "rasa.db")
-    if dialect == "sqlite" and not store.url:
-        path = Path(db)
-        if not path.is_file():  # never create an empty database by accident
-            raise PurgeConfigError(f"De SQLite-database {path.resolve()} bestaat niet.")
-    return SQLTrackerStore.get_db_url(dialect, store.url, kwargs.get("port"), db,
-                                      kwargs.get("username"), kwargs.get("password"),
-                                      None, kwargs.get("query"))
+    if store.sqlite_file is not None and not store.sqlite_file.is_file():
+        # never create an empty database by accident
+        raise PurgeConfigError(f"De SQLite-database {store.sqlite_file.resolve()} bestaat niet.")
+    return store.url
 
 
 def purge(engine: Engine, days: float, now: Optional[float] = None,

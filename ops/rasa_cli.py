@@ -26,12 +26,13 @@ from typing import List, Mapping
 from ops import action_timeout, log_redaction
 from ops.deferred_imports import apply as defer_tensorflow
 from ops.rasa_patches import apply
+from ops.settings import api_token
 from ops.turn_profile import apply_from_environment as apply_turn_profile
 
 
 def with_token_from_environment(argv: List[str], environ: Mapping[str, str]) -> List[str]:
     """``argv`` plus ``--auth-token=$RASA_TOKEN`` for ``rasa run`` when none is given."""
-    token = environ.get("RASA_TOKEN")
+    token = api_token(environ, env_file=None)
     if len(argv) < 2 or argv[1] != "run" or not token:
         return argv
     if any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv):

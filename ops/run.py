@@ -17,58 +17,21 @@ creates is readable by the owner only (umask 077): conversations and logs stay p
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, List, Mapping, Optional
+from typing import Callable, List, Optional
 
 from ops.model_state import ROOT, STATE_FILE, current_model, live_model_path, train_if_needed
+from ops.settings import TOKEN_VARIABLE, cors_setting, load_or_create_secret, load_or_create_token
 from ops.stack import Stack, write_endpoints
-
-ENV_FILE = ROOT / ".env.local"
-
-
-def load_or_create_secret(name: str) -> str:
-    """``name`` from the environment, else from .env.local, else a new random one kept
-    there (git-ignored, readable by the owner only)."""
-    if os.environ.get(name):
-        return os.environ[name]
-    if ENV_FILE.exists():
-        for line in ENV_FILE.read_text().splitlines():
-            if line.startswith(f"{name}="):
-                return line.split("=", 1)[1].strip()
-    value = secrets.token_urlsafe(24)
-    fd = os.open(ENV_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as f:
-        f.write(f"{name}={value}\n")
-    os.chmod(ENV_FILE, 0o600)
-    return value
-
-
-def load_or_create_token() -> str:
-    """API token from RASA_TOKEN, else a random one kept in .env.local (git-ignored)."""
-    return load_or_create_secret("RASA_TOKEN")
-
 
 def run_directory(rasa_port: int, root: Path = ROOT) -> Path:
     """Endpoints file and logs of the run command serving on ``rasa_port``."""
     return root / "build" / f"run-{rasa_port}"
-
-
-def cors_setting(environ: Mapping[str, str], web_port: int) -> str:
-    """Origins allowed to call Rasa from a browser: CORS_ORIGINS (comma- or space-separated),
-    else the demo page (as localhost and 127.0.0.1). Never "*": any site could then call the
-    REST channel and the API from a visitor's browser."""
-    demo = f"http://localhost:{web_port} http://127.0.0.1:{web_port}"
-    value = (environ.get("CORS_ORIGINS") or "").strip() or demo
-    if "*" in value:
-        raise SystemExit("CORS_ORIGINS mag geen '*' bevatten: noem de sites die de chat tonen, "
-                         "bijvoorbeeld CORS_ORIGINS=https://www.gemeente.nl")
-    return value
 
 
 def model_to_serve(state_file: Path = STATE_FILE) -> Path:
@@ -181,7 +144,7 @@ def main() -> int:
         studio[:] = [subprocess.Popen(
             [sys.executable, "-m", "studio.serve", "--port", str(studio_port)], cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT), "RASA_URL": f"http://localhost:{rasa_port}",
-                 "RASA_TOKEN": token, "STUDIO_TRACKER_ENDPOINTS": str(endpoints)},
+                 TOKEN_VARIABLE: token, "STUDIO_TRACKER_ENDPOINTS": str(endpoints)},
             stdout=open(workdir / "studio.log", "ab"), stderr=subprocess.STDOUT)]
 
     start_studio()

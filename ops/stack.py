@@ -20,6 +20,7 @@ import requests
 import yaml
 
 from ops.model_state import ROOT, rasa_env
+from ops.settings import CORS_VARIABLE, TOKEN_VARIABLE, split_origins
 
 
 def free_port() -> int:
@@ -39,11 +40,6 @@ def write_endpoints(path: Path, action_port: int, tracker_db: Path,
     endpoints.update(extra or {})
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return path
-
-
-def cors_origins(value: str) -> List[str]:
-    """Origins for ``rasa run --cors``, from a comma- or space-separated string."""
-    return value.replace(",", " ").split()
 
 
 @dataclass
@@ -80,7 +76,7 @@ class Stack:
 
     def _env(self) -> Dict[str, str]:
         # the web chat's socket.io origin check reads the same origins as --cors
-        env = {**rasa_env(), "CORS_ORIGINS": self.cors}
+        env = {**rasa_env(), CORS_VARIABLE: self.cors}
         env.update(self.env)
         return env
 
@@ -113,8 +109,8 @@ class Stack:
              "--port", str(self.rasa_port),
              "--interface", "127.0.0.1",
              "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
-             "--cors", *cors_origins(self.cors)],
-            cwd=ROOT, env={**self._env(), "RASA_TOKEN": self.token}, stdout=log,
+             "--cors", *split_origins(self.cors)],
+            cwd=ROOT, env={**self._env(), TOKEN_VARIABLE: self.token}, stdout=log,
             stderr=subprocess.STDOUT,
         )
         self._wait(f"{self.rasa_url}/status?token={self.token}", 240, self.rasa_proc, self.rasa_log)
@@ -169,7 +165,7 @@ class Stack:
 
 # What only the Rasa server needs: the action server (custom actions, which any content
 # change can touch) starts without it (least privilege).
-RASA_ONLY_PREFIXES = ("WHATSAPP_", "TWILIO_", "RASA_TOKEN", "CHANNEL_SECRET", "REDIS_PASSWORD",
+RASA_ONLY_PREFIXES = ("WHATSAPP_", "TWILIO_", TOKEN_VARIABLE, "CHANNEL_SECRET", "REDIS_PASSWORD",
                       "POSTGRES_PASSWORD")
 
 

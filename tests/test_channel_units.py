@@ -15,8 +15,9 @@ from channels.dedup import MessageDeduplicator
 from channels.service_window import SEND, SUPPRESS, TEMPLATE, ServiceWindow
 from channels.signatures import (meta_signature, twilio_signature, verify_meta_signature,
                                  verify_twilio_signature)
-from channels.whatsapp_cloud import (MEDIA_REPLY, WhatsAppCloudInput, WhatsAppCloudOutput,
-                                     location_payload)
+from channels.replies import MEDIA_REPLY
+from channels.whatsapp_cloud import WhatsAppCloudInput, WhatsAppCloudOutput
+from channels.whatsapp_inbound import shared_location_payload
 
 
 class Clock:
@@ -246,11 +247,11 @@ def test_output_respects_the_24_hour_window():
     assert graph2.sent == [] and window2.stats["suppressed"] == 1
 
 
-def test_location_payload_is_parsed_by_rasa_as_share_location():
-    payload = location_payload("52.0907", 5.1214)
+def test_shared_location_payload_is_parsed_by_rasa_as_share_location():
+    payload = shared_location_payload("52.0907", 5.1214)
     assert payload == '/share_location{"latitude": 52.0907, "longitude": 5.1214}'
-    assert location_payload(91, 5) is None and location_payload("x", 5) is None
-    assert location_payload(float("nan"), 5) is None
+    assert shared_location_payload(91, 5) is None and shared_location_payload("x", 5) is None
+    assert shared_location_payload(float("nan"), 5) is None
     from rasa.nlu.classifiers.regex_message_handler import RegexMessageHandler
     from rasa.shared.nlu.training_data.message import Message
     parsed = RegexMessageHandler().process([Message(data={"text": payload})], domain=None)[0]

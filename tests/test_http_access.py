@@ -29,7 +29,7 @@ import requests
 import websockets
 
 from channels.socketio_channel import allowed_origins
-from ops.run import cors_setting
+from ops.settings import cors_setting
 from ops.stack import Stack
 from tests.conftest import ALLOWED_ORIGIN
 

@@ -14,7 +14,8 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from channels.input_text import LONG_MESSAGE_NOTE, MAX_MESSAGE_CHARS
+from channels.input_text import MAX_MESSAGE_CHARS
+from channels.replies import LONG_MESSAGE_NOTE
 from ops.stack import Stack
 from tests.conversation import bot_texts, sender_ids
 

@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from channels.never_silent import SILENCE_REPLY
+from channels.replies import SILENCE_REPLY
 from lookup import get_lookup
 from ops.stack import Stack
 from tests.conversation import bot_texts, sender_ids

@@ -13,7 +13,7 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import lookup_messages as msgs
+from actions import messages as msgs
 from actions.form_validation import ValidateClientondersteunerForm, ValidateZorgkantoorForm
 from actions.location import KIND_CLIENTONDERSTEUNER, KIND_ZORGKANTOOR, answer, outcome_for
 from actions.lookup_actions import (
@@ -356,3 +356,25 @@ def test_verified_zorgkantoor_record_is_shown_without_warning() -> None:
     body = texts(msgs.zorgkantoor(lk.gemeente("GM0855"), region, checked))
     assert "Midden-Brabant" in body and "CZ zorgkantoor" in body and "https://zorgkantoor.invalid" in body
     assert "niet gecontroleerd" not in body and "niet zeker" not in body
+
+
+def _said(action: Action, t: Tracker) -> str:
+    """What a synchronous action (actions/faq_actions.py) says."""
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, t, DOMAIN)
+    return texts(dispatcher.messages)
+
+
+def test_hand_over_names_the_gemeente_and_both_numbers() -> None:
+    from actions.faq_actions import ActionHumanHandoff, ActionSuggestTopics
+
+    named = _said(ActionHumanHandoff(), tracker("mens", "human_handoff", slots={"gm_code": "GM0014"}))
+    assert "de gemeente Groningen" in named
+    unknown = _said(ActionHumanHandoff(), tracker("mens", "human_handoff"))
+    assert "uw gemeente" in unknown and "de gemeente Groningen" not in unknown
+    second = tracker("??", "nlu_fallback")
+    second.events.insert(0, {"event": "user", "text": "?", "parse_data": {"intent": {"name": "nlu_fallback"}}})
+    after_fallback = _said(ActionSuggestTopics(), second)
+    for body in (named, unknown, after_fallback):
+        assert msgs.GEMEENTE_NUMBER in body and msgs.MANTELZORGLIJN_NUMBER in body
+    assert (msgs.GEMEENTE_NUMBER, msgs.MANTELZORGLIJN_NUMBER) == ("14 + het netnummer", "030 760 60 55")

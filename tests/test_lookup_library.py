@@ -354,7 +354,7 @@ def test_gazetteer_still_works() -> None:
     assert strip_accents("Súdwest-Fryslân") == "Sudwest-Fryslan"
 
 
-def test_normalize() -> None:
+def test_place_key() -> None:
     assert place_key("'s-Hertogenbosch") == "s hertogenbosch"
     assert place_key("Bergen (NH.)") == "bergen nh"
     assert place_key("Capelle a/d IJssel") == place_key("Capelle aan den IJssel")

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from channels.signatures import twilio_signature
-from channels.whatsapp_cloud import MEDIA_REPLY
+from channels.replies import MEDIA_REPLY
 from channels.whatsapp_format import NUMBERED_HINT, plain_text
 from tests.fakes import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_NUMBER, FakeTwilioAPI, twilio_webhook_url
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from channels.signatures import meta_signature
-from channels.whatsapp_cloud import MEDIA_REPLY
+from channels.replies import MEDIA_REPLY
 from channels.whatsapp_format import plain_text
 from tests.fakes import (WA_APP_SECRET, WA_PHONE_NUMBER_ID, WA_TEMPLATE_NAME, WA_VERIFY_TOKEN,
                          FakeGraphAPI)

@@ -1,4 +1,8 @@
-"""Dutch wording for the lookup answers (B1, 'u', at most 80 words per message, a next step).
+"""The Dutch text the custom actions send (B1, 'u', at most 80 words per message, a next step).
+
+The lookup answers (where do you live, cliëntondersteuners, zorgkantoor), and the two-stage
+fallback and the hand-over to a person. The Mantelzorglijn's number and the gemeente's
+"14 + het netnummer" are named once here (``MANTELZORGLIJN_NUMBER``, ``GEMEENTE_NUMBER``).
 
 Every function returns a list of messages: dicts with "text" and optionally "buttons",
 ready for `dispatcher.utter_message(**message)`. No Rasa imports, so the wording can be
@@ -15,8 +19,10 @@ from lookup import Gemeente, ProviderHit, Region, Resolution, Status, Zorgkantoo
 Message = Dict[str, Any]
 MAX_WORDS = 80
 
-ROUTE_GEMEENTE = "bel 14 + het netnummer van uw gemeente, of kijk op de website van uw gemeente"
-MANTELZORGLIJN = "de Mantelzorglijn: 030 760 60 55"
+MANTELZORGLIJN_NUMBER = "030 760 60 55"  # MantelzorgNL (lookup/data/PROVENANCE.md)
+GEMEENTE_NUMBER = "14 + het netnummer"  # every gemeente answers on 14 + its area code
+ROUTE_GEMEENTE = f"bel {GEMEENTE_NUMBER} van uw gemeente, of kijk op de website van uw gemeente"
+MANTELZORGLIJN = f"de Mantelzorglijn: {MANTELZORGLIJN_NUMBER}"
 
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
@@ -118,7 +124,7 @@ def not_understood_location(res: Resolution) -> List[Message]:
 # --- cliëntondersteuners -----------------------------------------------------------
 
 
-def _where(gemeente: Gemeente, pc4: Optional[str]) -> str:
+def _you_live_in(gemeente: Gemeente, pc4: Optional[str]) -> str:
     if pc4:
         return f"U woont in de gemeente {gemeente.name} (postcode {pc4})."
     return f"U woont in de gemeente {gemeente.name}."
@@ -173,7 +179,7 @@ def clientondersteuners(gemeente: Gemeente, pc4: Optional[str], hits: Sequence[P
         ))
         return messages
     return [
-        _msg(f"{_where(gemeente, pc4)} Voor uw gemeente staat nog geen cliëntondersteuner in mijn lijst. "
+        _msg(f"{_you_live_in(gemeente, pc4)} Voor uw gemeente staat nog geen cliëntondersteuner in mijn lijst. "
              f"Neem contact op met de gemeente {gemeente.name}: {ROUTE_GEMEENTE}. Vraag naar gratis "
              "onafhankelijke cliëntondersteuning."),
         _msg(f"Wilt u eerst met iemand praten over de zorg voor uw naaste? Bel {MANTELZORGLIJN}. "
@@ -239,3 +245,37 @@ def location_kept(gemeente: Optional[Gemeente]) -> List[Message]:
 def lookup_unavailable() -> List[Message]:
     return [_msg("Het zoeken lukt nu even niet. Probeer het over een paar minuten opnieuw. "
                  f"Heeft u nu hulp nodig? {ROUTE_GEMEENTE[0].upper() + ROUTE_GEMEENTE[1:]}.")]
+
+
+# --- the two-stage fallback and the hand-over to a person ------------------------------
+
+SOMETHING_ELSE = {"title": "Iets anders", "payload": "/human_handoff"}
+
+
+def gemeente_phrase(gemeente_name: Optional[str]) -> str:
+    """'de gemeente Den Haag', or 'uw gemeente' when it is not known."""
+    return f"de gemeente {gemeente_name}" if gemeente_name else "uw gemeente"
+
+
+def suggest_topics(buttons: List[Dict[str, str]]) -> List[Message]:
+    """First stage: the likeliest topics, and a way out to a person."""
+    return [_msg("Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
+                 [*buttons, dict(SOMETHING_ELSE)])]
+
+
+def handoff_after_fallback(gemeente_name: Optional[str]) -> List[Message]:
+    """Second stage: still not understood, so point to a person at the gemeente."""
+    return [_msg(
+        f"Ik kan u hier helaas niet verder helpen. Een medewerker van {gemeente_phrase(gemeente_name)} "
+        f"helpt u graag. Bel {GEMEENTE_NUMBER} van uw gemeente, of kijk op de website van de gemeente. "
+        f"Wilt u praten over de zorg voor uw naaste? Bel {MANTELZORGLIJN}."
+    )]
+
+
+def human_handoff(gemeente_name: Optional[str]) -> List[Message]:
+    """The user asked for a person: the gemeente (named when known) and the Mantelzorglijn."""
+    return [_msg(
+        f"U kunt een medewerker van {gemeente_phrase(gemeente_name)} spreken. Bel {GEMEENTE_NUMBER} "
+        "van uw gemeente, of kijk op de website van de gemeente. Voor advies over mantelzorg kunt u "
+        f"ook de Mantelzorglijn bellen: {MANTELZORGLIJN_NUMBER}."
+    )]
