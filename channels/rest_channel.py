@@ -17,7 +17,9 @@ Same name (``rest``), URL and answer as Rasa's ``RestInput`` (a JSON list of bot
   never reach a web-chat or WhatsApp conversation; answers still name the client's sender;
 - ``require_token: true`` (credentials, the production configuration
   ``config/credentials.production.yml``) makes the webhook need the API token; a body
-  over 64 kB gets 413 and ``metadata`` over 1 kB is dropped (``channels.request_limits``).
+  over 64 kB gets 413 and ``metadata`` over 1 kB is dropped (``channels.request_limits``);
+- an FAQ answer's last message also carries its source page, ``"read_more": {"title": ...,
+  "url": "https://..."}`` (``channels.read_more``); the text stays as it is.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from sanic.response import HTTPResponse, ResponseStream
 
 from channels.api_guard import ChannelBlueprint, has_api_token
 from channels.input_text import clean_text, has_controls, strip_controls
+from channels.read_more import attach, source_page
 from channels.replies import (BAD_MESSAGE, BAD_METADATA, BAD_SENDER, LONG_MESSAGE_NOTE, MAX_SENDER_CHARS,
                               NEEDS_TOKEN, NOT_JSON)
 from channels.request_limits import optional_metadata
@@ -101,6 +104,16 @@ def bad_request(error: BadRequest) -> HTTPResponse:
                           "message": error.message}, status=400)
 
 
+class CollectingWithSources(CollectingOutputChannel):
+    """Rasa's collecting channel; an FAQ answer's last message gets its ``read_more`` page."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        page = source_page(message)
+        start = len(self.messages)
+        await super().send_response(recipient_id, message)
+        attach(self.messages[start:], page)
+
+
 class RestInput(RasaRestInput):
     """Rasa's REST channel with input checks and the never-silent safeguard."""
 
@@ -143,7 +156,7 @@ class RestInput(RasaRestInput):
                     self.stream_response(on_message, parsed.text, sender, input_channel,
                                          parsed.metadata),
                     content_type="text/event-stream")
-            collector = CollectingOutputChannel()
+            collector = CollectingWithSources()
             message = UserMessage(parsed.text, collector, sender,
                                   input_channel=input_channel, metadata=parsed.metadata)
             try:

@@ -26,6 +26,10 @@ credentials), checks the page's origin and replaces two handlers:
   (``channels.input_text``: control characters out, at most 2,000 characters, with a note
   when cut) and a message without any answer gets the ``channels.never_silent`` apology.
 
+Replies go out as in Rasa's ``SocketIOOutput``; an FAQ answer's last text part also carries
+its source page, ``"read_more": {"title": ..., "url": "https://..."}`` (``channels.read_more``),
+which the web widget shows as a "Meer lezen" link.
+
 Message text is never logged.
 """
 from __future__ import annotations
@@ -34,7 +38,7 @@ import inspect
 import json
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Union
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple, Union
 
 import engineio.payload
 from rasa.core.channels.channel import UserMessage
@@ -43,6 +47,7 @@ from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
 from channels.input_text import clean_text
+from channels.read_more import attach, source_page
 from channels.never_silent import NeverSilent
 from channels.replies import LONG_MESSAGE_NOTE
 from channels.request_limits import PUBLIC_MAX_BYTES, cap_metadata
@@ -73,6 +78,35 @@ def allowed_origins(environ: Mapping[str, str]) -> Union[None, str, List[str]]:
     if "*" in origins:
         return "*"
     return origins
+
+
+class SocketIOOutputWithSources(SocketIOOutput):
+    """Rasa's socket.io output; an FAQ answer's last text part gets its ``read_more`` page.
+    The answer's parts are held until the answer is complete, then emitted in order."""
+
+    def __init__(self, sio: Any, bot_message_evt: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self._held: Optional[List[Tuple[Text, Any]]] = None
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        page = source_page(message)
+        if page is None:
+            await super().send_response(recipient_id, message)
+            return
+        self._held = []
+        try:
+            await super().send_response(recipient_id, message)
+        finally:
+            held, self._held = self._held or [], None
+        attach([response for _, response in held if isinstance(response, dict)], page)
+        for socket_id, response in held:
+            await super()._send_message(socket_id, response)
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if self._held is not None:
+            self._held.append((socket_id, response))
+        else:
+            await super()._send_message(socket_id, response)
 
 
 class SocketIOInput(RasaSocketIOInput):
@@ -115,7 +149,7 @@ class SocketIOInput(RasaSocketIOInput):
         async def handle_message(sid: Text, data: Dict) -> None:
             if not isinstance(data, dict):
                 return
-            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            output_channel = SocketIOOutputWithSources(sio, self.bot_message_evt)
             if self.session_persistence:
                 session_id = data.get("session_id")
                 sender_id = conversation_id(WEB, session_id) if isinstance(session_id, str) else ""

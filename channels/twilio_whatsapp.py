@@ -42,6 +42,7 @@ from channels.choices import ChoiceMemory
 from channels.never_silent import NeverSilent
 from channels.outbound import post
 from channels.pseudonym import user_ref
+from channels.read_more import page_url
 from channels.sender_ids import TWILIO, channel_user
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.shared_state import channel_state
@@ -118,15 +119,15 @@ class TwilioWhatsAppOutput(OutputChannel):
                          "not sent", user_ref(recipient_id), len(bodies))
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._deliver(recipient_id, fmt.split_text(fmt.plain_text(text), fmt.TWILIO_MAX_BODY))
+        await self._deliver(recipient_id, fmt.twilio_bodies(text, read_more=page_url(kwargs)))
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         if not buttons:
-            await self.send_text_message(recipient_id, text)
+            await self.send_text_message(recipient_id, text, **kwargs)
             return
-        body = fmt.numbered_text(text, buttons)
-        await self._deliver(recipient_id, fmt.split_text(body, fmt.TWILIO_MAX_BODY), remember=buttons)
+        bodies = fmt.twilio_bodies(text, buttons, read_more=page_url(kwargs))
+        await self._deliver(recipient_id, bodies, remember=buttons)
 
     async def send_quick_replies(self, recipient_id: Text, text: Text,
                                  quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:

@@ -51,6 +51,7 @@ from channels.dedup import DEFAULT_TTL_SECONDS
 from channels.never_silent import NeverSilent
 from channels.outbound import post
 from channels.pseudonym import user_ref
+from channels.read_more import page_url
 from channels.sender_ids import WHATSAPP_CLOUD, channel_user
 from channels.service_window import SEND, TEMPLATE, ServiceWindow
 from channels.shared_state import channel_state
@@ -170,11 +171,11 @@ class WhatsAppCloudOutput(OutputChannel):
                          user_ref(recipient_id), len(reply.messages))
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._deliver(recipient_id, fmt.format_reply(text))
+        await self._deliver(recipient_id, fmt.format_reply(text, read_more=page_url(kwargs)))
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
-        await self._deliver(recipient_id, fmt.format_reply(text, buttons))
+        await self._deliver(recipient_id, fmt.format_reply(text, buttons, read_more=page_url(kwargs)))
 
     async def send_quick_replies(self, recipient_id: Text, text: Text,
                                  quick_replies: List[Dict[Text, Any]], **kwargs: Any) -> None:

@@ -9,6 +9,11 @@ So: 1-3 buttons become reply buttons (titles shortened to 20 characters), 4-10 a
 (full title kept in the row's description when shortened), more than 10 numbered text
 ("Typ het nummer van uw keuze"). Long text is split at paragraph, line, sentence or word
 boundaries so that every message stays under the limit.
+
+"Meer lezen": an FAQ answer's source page ends its text as one line "Meer lezen: <url>"
+(WhatsApp shows the address as a link; no preview card), only when the reply then still is
+one message within the limits above (Twilio: one body of at most 1,600 characters).
+A reply that would need an extra message for it goes out without the line.
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ LIST_BUTTON_LABEL = "Kies een optie"
 LIST_SECTION_TITLE = "Opties"
 DEFAULT_CHOICE_PROMPT = "Maak een keuze:"
 NUMBERED_HINT = "Typ het nummer van uw keuze."
+READ_MORE = "Meer lezen:"
 CHOICE_ID_PREFIX = "keuze:"
 
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
@@ -119,8 +125,19 @@ def _with_last_under(text: str, last_limit: int) -> Tuple[List[str], str]:
     return parts[:-1] + tail[:-1], tail[-1]
 
 
-def format_reply(text: Optional[str], buttons: Optional[List[Dict[str, Any]]] = None) -> FormattedReply:
-    """Text and buttons as WhatsApp Cloud API messages (see the module docstring)."""
+def with_read_more(text: Optional[str], url: str) -> str:
+    """The reply text with the line "Meer lezen: <url>" at its end."""
+    return f"{plain_text(text)}\n\n{READ_MORE} {url}".strip()
+
+
+def format_reply(text: Optional[str], buttons: Optional[List[Dict[str, Any]]] = None,
+                 read_more: Optional[str] = None) -> FormattedReply:
+    """Text and buttons as WhatsApp Cloud API messages (see the module docstring); with
+    ``read_more`` (an https URL) the "Meer lezen" line when the reply stays one message."""
+    if read_more:
+        linked = format_reply(with_read_more(text, read_more), buttons)
+        if len(linked.messages) == 1:
+            return linked
     text = plain_text(text)
     buttons = [b for b in (buttons or []) if b.get("title") or b.get("payload")]
     if not buttons:
@@ -162,6 +179,18 @@ def _interactive(text: str, body_limit: int, kind: str, action: Dict[str, Any]) 
     messages.append({"type": "interactive", "interactive": {
         "type": kind, "body": {"text": body or DEFAULT_CHOICE_PROMPT}, "action": action}})
     return messages
+
+
+def twilio_bodies(text: Optional[str], buttons: Optional[List[Dict[str, Any]]] = None,
+                  read_more: Optional[str] = None) -> List[str]:
+    """Twilio message bodies: plain text, options as a numbered list, each body at most
+    ``TWILIO_MAX_BODY``; the "Meer lezen" line when the reply stays one body."""
+    if read_more:
+        linked = twilio_bodies(with_read_more(text, read_more), buttons)
+        if len(linked) == 1:
+            return linked
+    body = numbered_text(text or "", buttons) if buttons else plain_text(text)
+    return split_text(body, TWILIO_MAX_BODY)
 
 
 def template_message(name: str, language: str = "nl") -> Dict[str, Any]:

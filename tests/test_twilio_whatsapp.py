@@ -79,6 +79,21 @@ def test_text_gets_a_dutch_reply_with_numbered_options(stack, fake_twilio: FakeT
     assert all(len(m["Body"]) <= 1600 for m in sent)
 
 
+def test_faq_answer_ends_with_its_source_page(stack, fake_twilio: FakeTwilioAPI):
+    from tests.test_read_more import FAQ_QUESTION, expected_page
+
+    sender = new_sender()
+    assert post_form(stack, form(sender, FAQ_QUESTION)).status_code == 200
+    sent = [m["Body"] for m in fake_twilio.wait_for_messages(sender)]
+    expected = stack.send(f"rest-{sender}", FAQ_QUESTION)
+    answer = plain_text([m for m in expected if m.get("text")][-1]["text"])
+    line = f"Meer lezen: {expected_page()}"
+    assert len(sent) == 1 and sent[0].startswith(f"{answer}\n\n{line}")  # the answer, then its page
+    assert sent[0].count("Meer lezen") == 1 and len(sent[0]) <= 1600
+    if any(m.get("buttons") for m in expected):
+        assert sent[0].endswith(NUMBERED_HINT)  # the options still come last
+
+
 def test_duplicate_message_sid_is_processed_once(stack, fake_twilio: FakeTwilioAPI):
     sender = new_sender()
     data = form(sender, "/greet")

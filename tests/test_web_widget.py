@@ -169,6 +169,52 @@ def test_ask_click_reload_keeps_the_conversation(stack, web_url, page):
 
 
 @pytest.mark.browser
+def test_faq_answer_offers_its_source_page(stack, web_url, page):
+    from tests.test_read_more import FAQ_QUESTION, expected_page
+
+    page.goto(web_url)
+    page.locator(".mzc-launcher").click()
+    wait_for_bot_count(page, 1)  # the greeting: no source
+    assert page.locator(".mzc-readmore").count() == 0
+    page.get_by_label("Typ uw vraag").fill(FAQ_QUESTION)
+    page.keyboard.press("Enter")
+    wait_for_bot_count(page, 2)
+    links = page.locator(".mzc-bot .mzc-readmore a")
+    assert links.count() == 1
+    link = links.first
+    url = expected_page()
+    assert link.get_attribute("href") == url
+    assert link.get_attribute("target") == "_blank" and link.get_attribute("rel") == "noopener noreferrer"
+    host = url.split("/")[2].removeprefix("www.")
+    name = link.evaluate("a => a.textContent")  # the accessible name: visible text + screen-reader text
+    visible = link.evaluate("a => Array.from(a.childNodes).filter(n => !(n.classList && "
+                            "n.classList.contains('mzc-sr'))).map(n => n.textContent).join('')")
+    assert visible == "Meer lezen"
+    assert name.startswith("Meer lezen") and f"op {host}" in name and "nieuw tabblad" in name
+    assert page.get_by_role("link", name=re.compile(r"^Meer lezen.* op " + re.escape(host))).count() == 1
+    # the link is in the answer's own bubble, and stays there after a reload
+    assert page.locator(".mzc-bot").nth(1).locator(".mzc-readmore").count() == 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".mzc-bot").nth(1).screenshot(path=str(ARTIFACTS / "web_widget_read_more.png"))
+    page.reload()
+    page.wait_for_selector("#mzc-panel:not([hidden])")
+    assert page.locator(".mzc-bot .mzc-readmore a").first.get_attribute("href") == url
+
+    # only https pages become a link, and the title is text, never markup
+    page.evaluate("""() => {
+        MantelzorgChat.showBotMessage({text: 'Een', read_more: {title: 'x', url: 'http://www.rijksoverheid.nl/'}});
+        MantelzorgChat.showBotMessage({text: 'Twee', read_more: {title: 'x', url: 'javascript:window.__pwned=1'}});
+        MantelzorgChat.showBotMessage({text: 'Drie', read_more: {title: '<img src=x onerror="window.__pwned=2">',
+                                                               url: 'https://www.regelhulp.nl/'}});
+    }""")
+    assert page.locator(".mzc-bot .mzc-readmore a").evaluate_all("els => els.map(a => a.href)") == \
+        [url, "https://www.regelhulp.nl/"]
+    assert page.locator("#mzc-log img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert page.errors == []
+
+
+@pytest.mark.browser
 def test_each_safety_level_gets_its_own_answer_in_the_widget(stack, web_url, page):
     from tests.test_http_safety import LEVELS
 
@@ -246,6 +292,10 @@ def test_wcag_21_aa_scan_and_reflow(stack, web_url, browser):
         page.get_by_label("Typ uw vraag").fill("Wat is de Wmo?")
         page.keyboard.press("Enter")
         wait_for_bot_count(page, 2)
+        # an answer with its source page ("Meer lezen") is part of the scan
+        page.evaluate("MantelzorgChat.showBotMessage({text: 'Respijtzorg is vervangende zorg.', "
+                      "read_more: {title: 'Regelhulp: respijtzorg', url: 'https://www.regelhulp.nl/'}})")
+        assert page.locator(".mzc-readmore a").count() >= 1
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("""async () => {
             const r = await axe.run(document, {runOnly: {type: 'tag',

@@ -12,7 +12,7 @@ import requests
 
 from channels.signatures import meta_signature
 from channels.replies import MEDIA_REPLY
-from channels.whatsapp_format import plain_text
+from channels.whatsapp_format import plain_text, with_read_more
 from tests.fakes import (WA_APP_SECRET, WA_PHONE_NUMBER_ID, WA_TEMPLATE_NAME, WA_VERIFY_TOKEN,
                          FakeGraphAPI)
 
@@ -58,6 +58,13 @@ def texts(messages: List[Dict[str, Any]]) -> List[str]:
         elif m.get("type") == "interactive":
             out.append(m["interactive"]["body"]["text"])
     return out
+
+
+def as_whatsapp(rest_messages: List[Dict[str, Any]]) -> List[str]:
+    """What WhatsApp should say for the REST channel's messages: the same plain text, and an
+    FAQ answer's source page as its last line ("Meer lezen: <url>")."""
+    return [with_read_more(m["text"], m["read_more"]["url"]) if m.get("read_more") else plain_text(m["text"])
+            for m in rest_messages if m.get("text")]
 
 
 def user_events(tracker: Dict[str, Any]) -> List[Dict[str, Any]]:
@@ -107,7 +114,7 @@ def test_text_message_gets_the_same_dutch_answer_as_the_web(stack, fake_graph: F
     assert response.status_code == 200
     sent = fake_graph.wait_for_messages(wa_id)
     expected = stack.send(f"rest-{wa_id}", "hallo")
-    assert texts(sent) == [plain_text(m["text"]) for m in expected if m.get("text")]
+    assert texts(sent) == as_whatsapp(expected)
     assert any(w in " ".join(texts(sent)).lower().split() for w in ("u", "uw", "ik", "de", "het"))
     for message in sent:
         assert message["messaging_product"] == "whatsapp" and message["to"] == wa_id
@@ -132,7 +139,7 @@ def test_button_and_list_replies_reach_rasa_as_payloads(stack, fake_graph: FakeG
     assert {e["entity"]: e["value"] for e in latest["entities"]}.get("topic") == "wat_is_clientondersteuning"
     answer = fake_graph.wait_for_messages(wa_id)
     rest = stack.send(f"rest-{wa_id}", '/choose_topic{"topic":"wat_is_clientondersteuning"}')
-    assert texts(answer) == [plain_text(m["text"]) for m in rest if m.get("text")]
+    assert texts(answer) == as_whatsapp(rest)
 
     row = {"type": "interactive", "interactive": {"type": "list_reply", "list_reply": {
         "id": "/bot_challenge", "title": "Bent u een mens?", "description": ""}}}
@@ -140,6 +147,19 @@ def test_button_and_list_replies_reach_rasa_as_payloads(stack, fake_graph: FakeG
     assert post_webhook(stack, envelope(wa_id, row)).status_code == 200
     assert stack.tracker(wa_id, "wa")["latest_message"]["intent"]["name"] == "bot_challenge"
     assert len(fake_graph.wait_for_messages(wa_id, before + 1)) > before
+
+
+def test_faq_answer_ends_with_its_source_page(stack, fake_graph: FakeGraphAPI):
+    from tests.test_read_more import FAQ_QUESTION, expected_page
+
+    wa_id = new_wa_id()
+    assert post_webhook(stack, envelope(wa_id, {"type": "text", "text": {"body": FAQ_QUESTION}})).status_code == 200
+    sent = fake_graph.wait_for_messages(wa_id)
+    line = f"Meer lezen: {expected_page()}"
+    assert texts(sent)[-1].endswith("\n\n" + line)
+    assert sum(text.count("Meer lezen") for text in texts(sent)) == 1
+    assert texts(sent) == as_whatsapp(stack.send(f"rest-{wa_id}", FAQ_QUESTION))
+    assert all(len(body) <= (1024 if m["type"] == "interactive" else 4096) for m, body in zip(sent, texts(sent)))
 
 
 def test_duplicate_delivery_is_processed_once(stack, fake_graph: FakeGraphAPI):

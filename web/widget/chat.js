@@ -6,7 +6,8 @@
  * Het script laadt zelf chat.css en de socket.io-client uit dezelfde map/server.
  *
  * Veiligheid: alle tekst gaat via textContent / createTextNode, nooit innerHTML; links
- * worden alleen gemaakt voor http(s)-adressen. Toegankelijkheid: echte <button>s, een
+ * worden alleen gemaakt voor http(s)-adressen; "Meer lezen" (de bron van een antwoord) alleen
+ * voor https. Toegankelijkheid: echte <button>s, een
  * zichtbaar label bij het invoerveld, role="log" voor nieuwe berichten, Escape sluit,
  * focus blijft zichtbaar. Het gesprek (sessie-id + berichten) staat in sessionStorage
  * en blijft dus bewaard bij herladen, maar niet na het sluiten van het tabblad.
@@ -112,6 +113,27 @@
   function link(label, href) {
     return el("a", { href: href, target: "_blank", rel: "noopener noreferrer" },
       [document.createTextNode(label), srOnly(" (opent in een nieuw tabblad)")]);
+  }
+
+  /* "Meer lezen": de bronpagina van een antwoord (read_more van de server). Alleen https,
+     nooit een ander adres; de naam van de link zegt waar hij heen gaat. */
+  function sourcePage(data) {
+    if (!data || typeof data !== "object" || typeof data.url !== "string") return null;
+    var parsed;
+    try { parsed = new URL(data.url); } catch (e) { return null; }
+    if (parsed.protocol !== "https:" || !parsed.hostname || parsed.username || parsed.password) return null;
+    var title = typeof data.title === "string" ? data.title.replace(/\s+/g, " ").trim().slice(0, 200) : "";
+    return { title: title, url: parsed.href, host: parsed.hostname.replace(/^www\./, "") };
+  }
+
+  function readMore(source) {
+    var page = sourcePage(source);
+    if (!page) return null;
+    var where = (page.title ? ": " + page.title + "," : "") + " op " + page.host + " (opent in een nieuw tabblad)";
+    return el("p", { className: "mzc-readmore" }, [
+      el("a", { href: page.url, target: "_blank", rel: "noopener noreferrer" },
+        [document.createTextNode("Meer lezen"), srOnly(where)])
+    ]);
   }
 
   /* Tekst met regeleinden en klikbare links; alles als tekstknopen. */
@@ -226,6 +248,10 @@
     var who = m.from === "user" ? "U" : "Assistent";
     var bubble = el("div", { className: "mzc-bubble" });
     richText(bubble, m.text);
+    if (m.from !== "user" && m.source) {
+      var more = readMore(m.source);
+      if (more) bubble.appendChild(more);
+    }
     var item = el("div", { className: "mzc-msg mzc-" + (m.from === "user" ? "user" : "bot") },
       [srOnly(who + ": "), bubble]);
     if (m.image) {
@@ -250,7 +276,8 @@
   }
 
   function addMessage(m) {
-    var stored = { from: m.from, text: m.text || "", buttons: m.buttons || [], image: m.image || null, used: false };
+    var stored = { from: m.from, text: m.text || "", buttons: m.buttons || [], image: m.image || null,
+                   source: m.source || null, used: false };
     state.messages.push(stored);
     save();
     render(stored);
@@ -305,8 +332,10 @@
     var image = data.attachment && data.attachment.type === "image" && data.attachment.payload
       ? String(data.attachment.payload.src || "") : null;
     if (!data.text && !buttons.length && !image) return;
+    var source = sourcePage(data.read_more);
     setTyping(false);
-    addMessage({ from: "bot", text: typeof data.text === "string" ? data.text : "", buttons: buttons, image: image });
+    addMessage({ from: "bot", text: typeof data.text === "string" ? data.text : "", buttons: buttons, image: image,
+                 source: source ? { title: source.title, url: source.url } : null });
   }
 
   function scrollDown() {
@@ -388,7 +417,7 @@
   }
 
   /* Kleine API voor de pagina zelf, bv. een eigen knop of een melding van de gemeente:
-     MantelzorgChat.open(), .close(), .showBotMessage({text, quick_replies}). De berichten
+     MantelzorgChat.open(), .close(), .showBotMessage({text, quick_replies, read_more}). De berichten
      gaan door dezelfde (veilige) weergave als die van de assistent. */
   window.MantelzorgChat = {
     open: function () { if (ui.panel) setOpen(true, true); },
