@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from actions import lookup_messages as msgs
+from actions import messages as msgs
 from lookup import get_lookup
 from lookup.places import Places
 from lookup.zorgkantoor import (

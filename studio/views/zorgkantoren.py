@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from actions.lookup_messages import dutch_date
+from actions.messages import dutch_date
 from studio import zorgkantoor_bridge as bridge
 from studio.audit import record
 from studio.roles import role_required
