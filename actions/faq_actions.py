@@ -3,6 +3,7 @@ and the hand-over to a person at the gemeente (their wording: ``actions/messages
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -50,8 +51,21 @@ def _previous_user_intent(tracker: Tracker) -> Optional[str]:
     return (user_events[-2].get("parse_data") or {}).get("intent", {}).get("name")
 
 
-def suggestions(latest_message: Dict[str, Any]) -> List[Dict[str, str]]:
-    """The likeliest topics of a message we did not understand, as buttons."""
+STORY_MIN_WORDS = 12
+# offered after a story we did not understand, when there is room: most stories are a carer
+# telling how heavy it is, and this topic says where a carer gets support for themselves
+CARER_SUPPORT_TOPIC = "mantelzorger_ondersteuning_voor_zichzelf"
+
+
+def is_story(text: str) -> bool:
+    """A message that tells a situation rather than asks: long, or more than one sentence."""
+    sentences = [part for part in re.split(r"[.!?]+\s", text.strip()) if part.strip()]
+    return len(text.split()) >= STORY_MIN_WORDS or len(sentences) > 1
+
+
+def suggestions(latest_message: Dict[str, Any], carer_support: bool = False) -> List[Dict[str, str]]:
+    """The likeliest topics of a message we did not understand, as buttons; after a story
+    (``carer_support``) the carer's own support fills a free place."""
     buttons: List[Dict[str, str]] = []
     seen = set()
 
@@ -76,6 +90,8 @@ def suggestions(latest_message: Dict[str, Any]) -> List[Dict[str, str]]:
             title = intent_title(name)
             if title:
                 add(title, f"/{name}")
+    if carer_support:
+        add(topic_title(CARER_SUPPORT_TOPIC), choose_topic_payload(CARER_SUPPORT_TOPIC))
     return buttons
 
 
@@ -90,9 +106,11 @@ class ActionSuggestTopics(Action):
         if _previous_user_intent(tracker) == FALLBACK_INTENT:
             _utter(dispatcher, msgs.handoff_after_fallback(_gemeente_name(tracker.get_slot("gm_code"))))
             return [UserUtteranceReverted()]
-        buttons = suggestions(tracker.latest_message or {})
+        latest = tracker.latest_message or {}
+        story = is_story(str(latest.get("text") or ""))
+        buttons = suggestions(latest, carer_support=story)
         if buttons:
-            _utter(dispatcher, msgs.suggest_topics(buttons))
+            _utter(dispatcher, msgs.suggest_topics(buttons, told_a_story=story))
         else:
             dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

@@ -257,10 +257,16 @@ def gemeente_phrase(gemeente_name: Optional[str]) -> str:
     return f"de gemeente {gemeente_name}" if gemeente_name else "uw gemeente"
 
 
-def suggest_topics(buttons: List[Dict[str, str]]) -> List[Message]:
-    """First stage: the likeliest topics, and a way out to a person."""
-    return [_msg("Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?",
-                 [*buttons, dict(SOMETHING_ELSE)])]
+def suggest_topics(buttons: List[Dict[str, str]], told_a_story: bool = False) -> List[Message]:
+    """First stage: the likeliest topics, and a way out to a person.
+
+    A carer who tells their situation instead of asking is thanked first: "Ik weet niet
+    zeker wat u bedoelt" after a story reads as not listening (hand grading of real stories).
+    """
+    opening = ("Dank u dat u dit vertelt. Ik wil u graag goed helpen. Gaat het om een van deze onderwerpen?"
+               if told_a_story else
+               "Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?")
+    return [_msg(opening, [*buttons, dict(SOMETHING_ELSE)])]
 
 
 def handoff_after_fallback(gemeente_name: Optional[str]) -> List[Message]:

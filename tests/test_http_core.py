@@ -38,6 +38,14 @@ def test_crisis_points_to_real_help_first(stack: Stack, message: str) -> None:
     assert "113" in text and "112" in text
 
 
+def test_an_unclear_story_is_thanked_not_doubted(stack: Stack) -> None:
+    reply = stack.send("core-story", "Blub flarp zwiebel plomp. Qwrtz brak flimp dros snurf kwebbel tjirp mulp.")
+    text = bot_texts(reply)
+    assert text.startswith("Dank u dat u dit vertelt.") and "Ik weet niet zeker" not in text
+    payloads = [b["payload"] for m in reply for b in m.get("buttons") or []]
+    assert any("mantelzorger_ondersteuning_voor_zichzelf" in p for p in payloads)
+
+
 def test_unknown_question_offers_topics_then_gemeente(stack: Stack) -> None:
     first = stack.send("core-fallback", "blub flarp zwiebel")
     second = stack.send("core-fallback", "qwrtz plomp")

@@ -378,3 +378,21 @@ def test_hand_over_names_the_gemeente_and_both_numbers() -> None:
     for body in (named, unknown, after_fallback):
         assert msgs.GEMEENTE_NUMBER in body and msgs.MANTELZORGLIJN_NUMBER in body
     assert (msgs.GEMEENTE_NUMBER, msgs.MANTELZORGLIJN_NUMBER) == ("14 + het netnummer", "030 760 60 55")
+
+
+def test_a_story_we_did_not_understand_is_thanked_and_offered_carer_support() -> None:
+    from actions.faq_actions import CARER_SUPPORT_TOPIC, ActionSuggestTopics, is_story
+
+    assert is_story("Mijn vader woont nog thuis. Ik ga er elke dag langs.")
+    assert is_story("mijn vader woont nog thuis en ik ga er elke dag langs na mijn werk om te koken")
+    assert not is_story("wat kost een keukentafelgesprek?")
+    story = tracker("Mijn vader woont nog thuis. Ik ga er elke dag langs.", "nlu_fallback")
+    dispatcher = CollectingDispatcher()
+    ActionSuggestTopics().run(dispatcher, story, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["text"].startswith("Dank u dat u dit vertelt.")
+    assert "Ik weet niet zeker" not in message["text"]
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert any(CARER_SUPPORT_TOPIC in p for p in payloads) and payloads[-1] == "/human_handoff"
+    question = _said(ActionSuggestTopics(), tracker("wat kost een blub?", "nlu_fallback"))
+    assert "Dank u dat u dit vertelt" not in question
