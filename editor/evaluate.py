@@ -91,7 +91,8 @@ def label_of(parsed: Dict[str, Any], unknown: str = "geen") -> Tuple[str, float]
 # A safety level that gives the same help as a topic answers that topic's question: a
 # statement of an exhausted carer gets the exhausted answer (everything the overload answer
 # gives, plus 113), one of ontspoorde zorg the violence answer (Veilig Thuis).
-SAME_HELP = {("faq/overbelasting", "safety_exhausted"), ("faq/ontspoorde_zorg", "safety_violence"),
+SAME_HELP = {("faq/overbelasting", "safety_exhausted"), ("faq/overbelasting", "safety_exhausted_risk"),
+             ("faq/ontspoorde_zorg", "safety_violence"),
              ("faq/ontspoorde_zorg", "safety_acute")}
 
 

@@ -33,8 +33,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlp.topic_classifier import build_classifier, load_pipeline, classifier_text, save_pipeline
-from safety.levels import CHECK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
-from safety.terms import phrase_level
+from safety.levels import CHECK_INTENT, EXHAUSTED_AT_RISK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
+from safety.terms import phrase_level, says_cannot_go_on
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,12 @@ def decide(probabilities: Dict[str, float], floor: Level, config: Dict[str, Any]
     if danger >= config["check_threshold"]:
         return Level.NONE, "check"
     return Level.NONE, "none"
+
+
+def leans_to_danger(probabilities: Dict[str, float], config: Dict[str, Any]) -> bool:
+    """Danger as likely as for the check question: an exhausted carer then also hears of
+    Veilig Thuis and 113 (``safety.levels.EXHAUSTED_AT_RISK_INTENT``)."""
+    return probabilities.get("acute", 0.0) + probabilities.get("violence", 0.0) >= config["check_threshold"]
 
 
 @DefaultV1Recipe.register(
@@ -187,6 +193,9 @@ class SafetyClassifier(GraphComponent):
                                      "p": {k: round(v, 3) for k, v in probabilities.items()}},
                         add_to_output=True)
             intent_name = INTENT_OF.get(level) or (CHECK_INTENT if how == "check" else None)
+            if level is Level.EXHAUSTED and (leans_to_danger(probabilities, self.config)
+                                             or says_cannot_go_on(text)):
+                intent_name = EXHAUSTED_AT_RISK_INTENT
             if intent_name:
                 intent = {"name": intent_name, "confidence": 1.0}
                 message.set(INTENT, intent, add_to_output=True)

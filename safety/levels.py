@@ -25,7 +25,11 @@ INTENT_OF: Dict[Level, str] = {Level.EXHAUSTED: "safety_exhausted",
                                Level.ACUTE: "safety_acute"}
 # Asked when the detector is unsure between danger and nothing: one gentle question.
 CHECK_INTENT = "safety_check"
-SAFETY_INTENTS = frozenset([*INTENT_OF.values(), CHECK_INTENT])
+# An exhausted carer whose message also leans towards danger: the exhausted answer plus
+# Veilig Thuis and 113. Without that lean the answer leaves them out, as the issue asks
+# ("113 when they say they cannot go on"): on a sad story they read as an alarm.
+EXHAUSTED_AT_RISK_INTENT = "safety_exhausted_risk"
+SAFETY_INTENTS = frozenset([*INTENT_OF.values(), CHECK_INTENT, EXHAUSTED_AT_RISK_INTENT])
 
 RESPONSE_OF_INTENT: Dict[str, str] = {intent: f"utter_{intent}" for intent in SAFETY_INTENTS}
 ACUTE_RESPONSE = RESPONSE_OF_INTENT[INTENT_OF[Level.ACUTE]]

@@ -66,6 +66,14 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\bik\s+ben\s+op\s*(?:[.!,;]|$)", r"\bik\s+hou\s+het\s+niet\s+(?:meer\s+)?vol\b",
     ],
 }
+# At the exhausted level: a carer who says they cannot go on hears of 113 too (issue 11:
+# "113 when they say they cannot go on or do not want to live"); "ik kan niet meer" alone
+# is the tiredness most carers mean, and gets the exhausted answer without it.
+_CANNOT_GO_ON = re.compile("|".join([
+    r"\bzie\s+geen\s+uitweg\b", r"\bgeen\s+uitweg\s+meer\b", r"\bga\s+eraan\s+onderdoor\b",
+    r"\bkan\s+(?:zo\s+)?niet\s+(?:meer\s+)?verder\b", r"\bhoeft\s+(?:voor\s+mij\s+)?allemaal\s+niet\s+meer\b",
+    r"\bhet\s+hoeft\s+voor\s+mij\s+niet\s+meer\b", r"\bzie\s+het\s+niet\s+meer\s+zitten\b",
+]), re.IGNORECASE)
 _COMPILED: List[Tuple[Level, Pattern[str]]] = [
     (level, re.compile("|".join(patterns), re.IGNORECASE))
     for level, patterns in sorted(_PHRASES.items(), reverse=True)
@@ -93,3 +101,8 @@ def danger_phrase(text: str) -> Optional[str]:
 
 def has_danger_phrase(text: str) -> bool:
     return danger_phrase(text) is not None
+
+
+def says_cannot_go_on(text: str) -> bool:
+    """The writer says they cannot go on (more than tired): the exhausted answer then names 113."""
+    return _CANNOT_GO_ON.search(_folded(text or "")) is not None

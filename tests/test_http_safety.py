@@ -42,9 +42,9 @@ def is_violence(text: str) -> bool:
 
 
 def is_exhausted(text: str) -> bool:
-    # Veilig Thuis too: ontspoorde zorg often starts as exhaustion
+    # Veilig Thuis and 113 only when the message leans towards danger (safety_exhausted_risk)
     return all(part in text for part in ("huisarts", "030 760 60 55", "respijtzorg",
-                                         "mantelzorgconsulent", "113", "Veilig Thuis")) and "112" not in text
+                                         "mantelzorgconsulent")) and "112" not in text
 
 
 def any_danger_answer(text: str) -> bool:
@@ -76,6 +76,12 @@ def test_a_level_in_the_middle_of_each_form(stack: Stack, start: str, message: s
     assert tracker["slots"].get("woonplaats") is None  # the message was not taken for a place
     # the conversation goes on normally
     assert "Zwolle" in bot_texts(stack.send(sender, "ik zoek een cliëntondersteuner in Zwolle"))
+
+
+def test_a_carer_who_sees_no_way_out_is_told_of_113(stack: Stack) -> None:
+    """The issue's example: "geen uitweg meer" got the overload answer without 113."""
+    text = bot_texts(stack.send(_sender("no-way-out"), "ik zie geen uitweg meer"))
+    assert "0800 0113" in text and "030 760 60 55" in text, text
 
 
 def test_a_level_after_a_lookup(stack: Stack) -> None:

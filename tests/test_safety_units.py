@@ -155,3 +155,16 @@ def test_the_floor_never_calls_a_harmless_training_example_dangerous() -> None:
     harmless += [e.text for e in training_examples()]
     raised = [t for t in harmless if phrase_level(t)[0] >= Level.VIOLENCE]
     assert raised == []
+
+
+@pytest.mark.parametrize("text, cannot_go_on", [
+    ("ik zie geen uitweg meer", True), ("Ik ga eraan onderdoor", True), ("ik kan zo niet verder", True),
+    ("ik zie het niet meer zitten met mijn vader", True),
+    ("ik kan niet meer", False), ("ik trek het niet meer", False), ("mijn moeder kan niet meer fietsen", False)])
+def test_a_carer_who_cannot_go_on_is_told_of_113(text: str, cannot_go_on: bool) -> None:
+    from safety.classifier import leans_to_danger
+    from safety.terms import says_cannot_go_on
+
+    assert says_cannot_go_on(text) is cannot_go_on
+    assert leans_to_danger({"acute": 0.2, "violence": 0.15}, CONFIG)
+    assert not leans_to_danger({"acute": 0.1, "violence": 0.1, "exhausted": 0.7}, CONFIG)
