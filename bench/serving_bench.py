@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import aiohttp
 
-from bench.common import RESULTS, peak_rss_mb, percentile, stamp
+from bench.common import RESULTS, peak_rss_mb, percentile, rss_mb, stamp
 from bench.long_conversation import long_conversation, store_stack
 from ops.stack import Stack
 
@@ -152,7 +152,7 @@ def measure(model: Path, rounds: int = 25, saturated_seconds: float = 30,
         started = time.monotonic()
         stack.start_rasa()
         load_seconds = time.monotonic() - started
-        rss_after_load = peak_rss_mb(stack.rasa_proc.pid if stack.rasa_proc else None)
+        rss_after_load = rss_mb(stack.rasa_proc.pid if stack.rasa_proc else None)  # now, not the peak
         url = f"{stack.rasa_url}/webhooks/rest/webhook"
         try:
             result: Dict[str, Any] = {"model": model.name, "load_seconds": round(load_seconds, 1),
@@ -162,6 +162,7 @@ def measure(model: Path, rounds: int = 25, saturated_seconds: float = 30,
             result["realistic"] = asyncio.run(realistic(url, 50, realistic_seconds))
             if long_turns:
                 result["long_conversation"] = {"sqlite": long_conversation(url, long_turns)}
+            result["rasa_rss_end_mb"] = rss_mb(stack.rasa_proc.pid if stack.rasa_proc else None)
             result["rasa_peak_rss_mb"] = peak_rss_mb(stack.rasa_proc.pid if stack.rasa_proc else None)
             result["action_peak_rss_mb"] = peak_rss_mb(stack.action_proc.pid if stack.action_proc else None)
         finally:
@@ -258,7 +259,8 @@ def markdown(r: Dict[str, Any]) -> str:
         x = v[shape]
         lines.append(f"| {shape} | {x['messages']} | {x['failures']} | {x['messages_per_second']} | {x['p50_ms']} | "
                      f"{x['p95_ms']} | {x['p99_ms']} |")
-    lines += ["", f"Rasa RSS after load {v['rasa_rss_after_load_mb']} MB, peak {v['rasa_peak_rss_mb']} MB; "
+    lines += ["", f"Rasa RSS after load {v['rasa_rss_after_load_mb']} MB, after the shapes "
+              f"{v.get('rasa_rss_end_mb')} MB, peak (while loading) {v['rasa_peak_rss_mb']} MB; "
               f"action server peak {v['action_peak_rss_mb']} MB.", ""]
     comparison = v.get("comparison")
     if comparison:

@@ -33,9 +33,9 @@ class IntentOverride(GraphComponent):
                 self.override(message)
         return messages
 
-    def override(self, message: Message) -> None:
-        """``intent_name`` at full confidence, alone in the ranking."""
-        intent = {"name": self.intent_name, "confidence": 1.0}
+    def override(self, message: Message, intent_name: Optional[str] = None) -> None:
+        """``intent_name`` (or the class's) at full confidence, alone in the ranking."""
+        intent = {"name": intent_name or self.intent_name, "confidence": 1.0}
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
 

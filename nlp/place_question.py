@@ -6,7 +6,9 @@ a gemeente, kern or postcode (the entity ruler found it) and the classifier's to
 answer sends people to their gemeente or a cliëntondersteuner (or the classifier is unsure and
 the message asks who or where), the intent becomes
 ``inform_location``: ``action_change_location`` then remembers the place and, because the
-message asks where to go, answers with the lookup for that place in the same turn.
+message asks where to go, answers with the lookup for that place in the same turn. A question
+which zorgkantoor a named place has ("welk zorgkantoor hoort bij Monster", "het zorgkantoor
+voor Ouddorp") becomes ``find_zorgkantoor``, whose form takes the place from the message.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from nlp.intent_override import IntentOverride
 from nlp.other_language import topic_label
 
 INTENT_NAME = "inform_location"
+ZORGKANTOOR_INTENT = "find_zorgkantoor"
 PLACE_ENTITIES = {"gemeente", "postcode"}
 # topics whose answer is "go to your gemeente / a cliëntondersteuner near you"
 WHERE_TO_GO_TOPICS = frozenset({
@@ -31,6 +34,10 @@ WHERE_TO_GO_TOPICS = frozenset({
 # an unsure classifier on a message that names a place and asks who or where: the lookup
 UNSURE_BELOW = 0.5
 _WHO_OR_WHERE = re.compile(r"\b(?:terecht|bij wie|wie biedt|wie helpt|waar kan|waar moet|waar vind)\b", re.I)
+# asks which zorgkantoor a place has (not what a zorgkantoor is): the zorgkantoor lookup
+_WHICH_ZORGKANTOOR = re.compile(
+    r"\b(?:welk|welke|wie\s+is)\s+(?:\w+\s+){0,2}zorgkantoor\b"
+    r"|\bzorgkantoor\s+(?:van|voor|bij|in|hoort|zit|is)\b", re.I)
 
 
 def names_a_place(message: Message) -> bool:
@@ -51,6 +58,9 @@ class PlaceQuestionDetector(IntentOverride):
         for message in messages:
             text = message.get(TEXT) or ""
             if text.startswith("/") or not names_a_place(message):
+                continue
+            if _WHICH_ZORGKANTOOR.search(text):
+                self.override(message, ZORGKANTOOR_INTENT)
                 continue
             confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
             unsure_where = confidence < UNSURE_BELOW and _WHO_OR_WHERE.search(text)

@@ -41,6 +41,20 @@ def test_a_village_in_a_sentence_is_found_and_used(stack, question: str, gemeent
     assert "In welke gemeente woont u?" not in reply
 
 
+@pytest.mark.parametrize("question, region", [
+    ("Wij wonen in Krommenie. Wie is daar het zorgkantoor?", "Zaanstreek"),
+    ("graag het zorgkantoor voor Tilburg", "Midden-Brabant"),
+])
+def test_which_zorgkantoor_a_place_has_is_looked_up_in_the_same_turn(stack, question: str, region: str) -> None:
+    reply = bot_texts(stack.send(_sender("zk-place"), question))
+    assert region in reply and "In welke gemeente woont u?" not in reply, reply
+
+
+def test_what_a_zorgkantoor_is_is_explained_not_looked_up(stack) -> None:
+    reply = bot_texts(stack.send(_sender("zk-what"), "wat is dat eigenlijk, een zorgkantoor?"))
+    assert "In welke gemeente woont u?" not in reply and "zorgkantoor" in reply.lower(), reply
+
+
 def test_a_place_with_a_where_to_go_question_is_answered_in_the_same_turn(stack) -> None:
     reply = bot_texts(stack.send(_sender("waar"), "Ik woon in Groningen, bij wie kan ik terecht met mijn hulpvraag?"))
     assert any(p.name in reply for p in get_lookup().registry.serving("GM0014")), reply
