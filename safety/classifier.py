@@ -122,10 +122,10 @@ class SafetyClassifier(GraphComponent):
             # cumulative thresholds (see decide), chosen by cross-validation on the training
             # data only (bench/safety_bench.py --choose-thresholds), never on a test set; false
             # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones
-            "acute_threshold": 0.4,       # p(acute)
+            "acute_threshold": 0.3,       # p(acute)
             "violence_threshold": 0.8,    # p(acute) + p(violence)
-            "exhausted_threshold": 0.4,   # p(acute) + p(violence) + p(exhausted)
-            "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
+            "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
+            "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
             # training examples of these labels are not harmless (overload, ontspoorde zorg,
             # a crisis at home: "ik kan het niet meer aan, hij moet nu weg")
             "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg", "faq/crisisopname"],
