@@ -31,10 +31,14 @@ KIND_NAMES = {"question": "vragen", "story": "verhalen", "place": "vragen met ee
 
 def understood_label(parsed: Dict[str, Any]) -> str:
     """The label a parse stands for; for a message in another language, the topic found in it
-    (``nlp.other_language`` keeps it under ``language``; the answer follows that topic)."""
+    (``nlp.other_language`` keeps it under ``language``; the answer follows that topic); for an
+    exhausted carer who also asked about a topic, that topic (its answer follows the safety one)."""
     label = label_of(parsed)[0]
     if label == "other_language":
         return str((parsed.get("language") or {}).get("topic") or label)
+    topic = (parsed.get("safety") or {}).get("topic")
+    if label.startswith("safety_exhausted") and topic:
+        return str(topic)  # the exhausted answer, then this topic's answer (safety/policy.py)
     return label
 
 

@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlp.topic_classifier import build_classifier, load_pipeline, classifier_text, save_pipeline
 from safety.levels import CHECK_INTENT, EXHAUSTED_AT_RISK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
+from nlp.other_language import topic_label
 from safety.terms import phrase_level, says_cannot_go_on
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,9 @@ class SafetyClassifier(GraphComponent):
             # training examples of these labels are not harmless (overload, ontspoorde zorg,
             # a crisis at home: "ik kan het niet meer aan, hij moet nu weg")
             "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg", "faq/crisisopname"],
+            # an exhausted carer's message whose FAQ topic is at least this sure also gets the
+            # topic's answer after the exhausted answer (see topic_beside_exhaustion)
+            "exhausted_topic_min_confidence": 0.5,
         }
 
     @staticmethod
@@ -182,6 +186,20 @@ class SafetyClassifier(GraphComponent):
         labels = [str(label) for label in self.model.classes_]
         return [{label: float(p) for label, p in zip(labels, row)} for row in np.asarray(rows)]
 
+    def topic_beside_exhaustion(self, message: Message, level: Level) -> Optional[str]:
+        """The FAQ topic an exhausted carer also asks about, when the topic classifier is sure
+        of it: ``safety.policy`` then gives that topic's answer after the exhausted answer
+        (a tired carer who asks about respijtzorg or a pgb gets both). Not for the topics
+        whose answer the exhausted answer already is (``not_none_labels``)."""
+        if level is not Level.EXHAUSTED:
+            return None
+        intent = message.get(INTENT) or {}
+        topic = topic_label(message)
+        confident = float(intent.get("confidence") or 0.0) >= self.config["exhausted_topic_min_confidence"]
+        if intent.get("name") != "faq" or not topic or not confident or topic in self.config["not_none_labels"]:
+            return None
+        return topic
+
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m.get(TEXT) or "" for m in messages]
         for message, text, probabilities in zip(messages, texts, self.probabilities(texts)):
@@ -189,9 +207,12 @@ class SafetyClassifier(GraphComponent):
                 continue  # buttons and intents sent directly are not read
             floor, _phrase = phrase_level(text)
             level, how = decide(probabilities, floor, self.config)
-            message.set(SAFETY_KEY, {"level": LABEL_OF[level], "how": how,
-                                     "p": {k: round(v, 3) for k, v in probabilities.items()}},
-                        add_to_output=True)
+            decision: Dict[str, Any] = {"level": LABEL_OF[level], "how": how,
+                                        "p": {k: round(v, 3) for k, v in probabilities.items()}}
+            topic = self.topic_beside_exhaustion(message, level)
+            if topic:
+                decision["topic"] = topic
+            message.set(SAFETY_KEY, decision, add_to_output=True)
             intent_name = INTENT_OF.get(level) or (CHECK_INTENT if how == "check" else None)
             if level is Level.EXHAUSTED and (leans_to_danger(probabilities, self.config)
                                              or says_cannot_go_on(text)):

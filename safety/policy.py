@@ -8,7 +8,8 @@ would also need the action server (the form's validation runs there), which may 
 
 This policy makes the same kind of prediction with a higher priority than RulePolicy:
 after a ``safety_*`` intent it predicts that level's answer (a response: no action server
-needed), then ends an open form, then listens. After the gentle check question, "ja"
+needed), then — for an exhausted carer who also asked about a topic — that topic's answer,
+then ends an open form, then listens. After the gentle check question, "ja"
 gives the acute answer and "nee" a short reply.
 """
 from __future__ import annotations
@@ -27,11 +28,19 @@ from safety.levels import (
     ACUTE_RESPONSE,
     CHECK_DECLINED_RESPONSE,
     CHECK_RESPONSE,
+    EXHAUSTED_AT_RISK_INTENT,
+    INTENT_OF,
     RESPONSE_OF_INTENT,
     SAFETY_RESPONSES,
+    Level,
 )
 
 CHECK_ANSWERS = {"affirm": ACUTE_RESPONSE, "deny": CHECK_DECLINED_RESPONSE}
+# after the exhausted answer, the answer of a topic the carer also asked about (Rasa's
+# retrieval action reads the topic from the message's response selector)
+EXHAUSTED_RESPONSES = frozenset(RESPONSE_OF_INTENT[intent] for intent in (INTENT_OF[Level.EXHAUSTED],
+                                                                          EXHAUSTED_AT_RISK_INTENT))
+TOPIC_ANSWER_ACTION = "utter_faq"
 
 
 def _previous_action(tracker: DialogueStateTracker, skip: int = 0) -> Optional[str]:
@@ -45,6 +54,12 @@ def _previous_action(tracker: DialogueStateTracker, skip: int = 0) -> Optional[s
     return None
 
 
+def topic_beside_exhaustion(tracker: DialogueStateTracker) -> Optional[str]:
+    """The FAQ topic the SafetyClassifier found beside an exhausted carer's message, if any."""
+    parse_data = tracker.latest_message.parse_data if tracker.latest_message else {}
+    return ((parse_data or {}).get("safety") or {}).get("topic")
+
+
 def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
     """The action this policy insists on, or None when it has nothing to say."""
     latest = tracker.latest_action_name
@@ -55,7 +70,10 @@ def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
         if intent in CHECK_ANSWERS and _previous_action(tracker, skip=1) == CHECK_RESPONSE:
             return CHECK_ANSWERS[intent]
         return None
-    if latest in SAFETY_RESPONSES:
+    if latest in EXHAUSTED_RESPONSES and topic_beside_exhaustion(tracker):
+        return TOPIC_ANSWER_ACTION
+    if latest in SAFETY_RESPONSES or (latest == TOPIC_ANSWER_ACTION
+                                      and _previous_action(tracker, skip=1) in EXHAUSTED_RESPONSES):
         return ACTION_DEACTIVATE_LOOP_NAME if tracker.active_loop_name else ACTION_LISTEN_NAME
     if latest == ACTION_DEACTIVATE_LOOP_NAME and _previous_action(tracker, skip=1) in SAFETY_RESPONSES:
         return ACTION_LISTEN_NAME

@@ -65,3 +65,15 @@ def test_make_unrecognised_shows_the_latest_reports_misses_as_comments(tmp_path:
     assert "# Gemist: verhalen (1, 25% goed)" in text and "# Gemist: vragen met een plaats (1, 50% goed)" in text
     assert "#   Mijn vader slaapt niet meer   [verwacht: faq/overbelasting; gekozen: nlu_fallback]" in text
     assert all(line.startswith("#") for line in text.splitlines())
+
+
+def test_an_exhausted_carer_with_a_topic_counts_as_that_topic() -> None:
+    from editor.realistic import understood_label
+
+    with_topic = {"intent": {"name": "safety_exhausted", "confidence": 1.0},
+                  "safety": {"level": "exhausted", "topic": "faq/respijtzorg"}}
+    assert understood_label(with_topic) == "faq/respijtzorg"
+    alone = {"intent": {"name": "safety_exhausted_risk", "confidence": 1.0}, "safety": {"level": "exhausted"}}
+    assert understood_label(alone) == "safety_exhausted_risk"
+    acute = {"intent": {"name": "safety_acute", "confidence": 1.0}, "safety": {"topic": "faq/respijtzorg"}}
+    assert understood_label(acute) == "safety_acute"

@@ -14,6 +14,7 @@ from typing import Any, Dict, List
 
 import pytest
 
+from ops.model_state import ROOT
 from ops.stack import Stack
 from tests.conversation import bot_texts, sender_ids
 from tests.fakes import FakeGraphAPI, FakeTwilioAPI
@@ -82,6 +83,16 @@ def test_a_carer_who_sees_no_way_out_is_told_of_113(stack: Stack) -> None:
     """The issue's example: "geen uitweg meer" got the overload answer without 113."""
     text = bot_texts(stack.send(_sender("no-way-out"), "ik zie geen uitweg meer"))
     assert "0800 0113" in text and "030 760 60 55" in text, text
+
+
+def test_an_exhausted_carer_who_asks_about_respijtzorg_gets_both_answers(stack: Stack) -> None:
+    from editor.topic_file import TopicFile
+
+    respijtzorg = TopicFile.from_path(ROOT / "data" / "faq" / "respijtzorg.yml").responses[0]["text"]
+    text = bot_texts(stack.send(_sender("exhausted-topic"), "Ik kan niet meer. Kan ik respijtzorg krijgen "
+                                "zodat iemand de zorg voor mijn vader even overneemt?"))
+    assert is_exhausted(text) and respijtzorg.split(".")[0] in text, text
+    assert text.index("030 760 60 55") < text.index(respijtzorg.split(".")[0])  # acknowledged first
 
 
 def test_a_level_after_a_lookup(stack: Stack) -> None:

@@ -93,6 +93,23 @@ def test_policy_answers_a_level_in_the_middle_of_a_form_then_ends_the_form() -> 
     assert next_safety_action(_tracker(events)) == ACTION_LISTEN_NAME
 
 
+@pytest.mark.parametrize("intent", ["safety_exhausted", "safety_exhausted_risk"])
+def test_an_exhausted_carer_who_also_asks_about_a_topic_gets_both_answers(intent: str) -> None:
+    asked = UserUttered("…", intent={"name": intent, "confidence": 1.0},
+                        parse_data={"intent": {"name": intent, "confidence": 1.0},
+                                    "safety": {"level": "exhausted", "topic": "faq/respijtzorg"}})
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), asked]
+    assert next_safety_action(_tracker(events)) == f"utter_{intent}"
+    events += [ActionExecuted(f"utter_{intent}"), BotUttered("…")]
+    assert next_safety_action(_tracker(events)) == "utter_faq"
+    events += [ActionExecuted("utter_faq"), BotUttered("…")]
+    assert next_safety_action(_tracker(events)) == ACTION_LISTEN_NAME
+    # without a topic the exhausted answer stands alone
+    alone: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user(intent),
+                          ActionExecuted(f"utter_{intent}"), BotUttered("…")]
+    assert next_safety_action(_tracker(alone)) == ACTION_LISTEN_NAME
+
+
 def test_policy_keeps_out_of_ordinary_turns() -> None:
     events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user("faq")]
     assert next_safety_action(_tracker(events)) is None
