@@ -15,11 +15,11 @@ import logging
 import os
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from lookup.file_watch import FileWatch
 from lookup.geo import haversine_km
 from lookup.places import Places
 from lookup.text import place_key, parse_postcode
@@ -435,33 +435,21 @@ class RegistryStore:
         self.last_issues: List[Issue] = []
         self.reload_rejected = False
         self._lock = threading.Lock()
-        self._stamp: Optional[Tuple[int, int]] = None
-        self._checked_at = 0.0
+        self._watch = FileWatch(path, check_interval_s)
         self._registry = Registry((), source=str(path))
         self.reload(force=True)
 
-    def _file_stamp(self) -> Optional[Tuple[int, int]]:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
-
     def current(self) -> Registry:
         """The registry to use now; checks the file at most every `check_interval_s`."""
-        now = time.monotonic()
-        if now - self._checked_at >= self.check_interval_s:
+        if self._watch.due():
             self.reload()
         return self._registry
 
     def reload(self, force: bool = False) -> bool:
         """Reload when the file changed (or `force`). Returns True when new data is in use."""
         with self._lock:
-            self._checked_at = time.monotonic()
-            stamp = self._file_stamp()
-            if not force and stamp == self._stamp:
+            if not self._watch.changed(force):
                 return False
-            self._stamp = stamp
             parsed = parse_registry(self.path, self.places)
             self.last_issues = parsed.issues
             for issue in parsed.issues:

@@ -20,11 +20,11 @@ import io
 import logging
 import os
 import threading
-import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from lookup.file_watch import FileWatch
 from lookup.places import DATA_DIR, Places
 from lookup.registry import Issue, phone_is_valid, website_is_valid
 
@@ -276,9 +276,8 @@ class Zorgkantoren:
         self.reload_rejected = False
         self._records: Dict[str, Zorgkantoor] = {}
         self._lock = threading.Lock()
-        self._stamp: Optional[Tuple[int, int]] = None
+        self._watch = FileWatch(self.edits_path, check_interval_s)
         self._loaded = False
-        self._checked_at = 0.0
         self._load_regions(places)
         self._load_records()
         self.reload(force=True)
@@ -319,13 +318,6 @@ class Zorgkantoren:
 
     # --- the editors' file ---------------------------------------------------------------
 
-    def _file_stamp(self) -> Optional[Tuple[int, int]]:
-        try:
-            st = self.edits_path.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
-
     def read_edits(self) -> EditsParse:
         """The editors' file as it is on disk now (a missing file has no edits)."""
         try:
@@ -342,11 +334,8 @@ class Zorgkantoren:
     def reload(self, force: bool = False) -> bool:
         """Reload the editors' file when it changed (or `force`). True when new data is in use."""
         with self._lock:
-            self._checked_at = time.monotonic()
-            stamp = self._file_stamp()
-            if not force and stamp == self._stamp:
+            if not self._watch.changed(force):
                 return False
-            self._stamp = stamp
             parsed = self.read_edits()
             self.last_issues = parsed.issues
             for issue in parsed.issues:
@@ -365,7 +354,7 @@ class Zorgkantoren:
             return True
 
     def _refresh(self) -> None:
-        if time.monotonic() - self._checked_at >= self.check_interval_s:
+        if self._watch.due():
             self.reload()
 
     @property

@@ -19,6 +19,10 @@ class IntentOverride(GraphComponent):
 
     intent_name: str = ""
 
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "IntentOverride":

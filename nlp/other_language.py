@@ -8,7 +8,7 @@ and overrules it: danger is answered first, in any language.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
@@ -36,10 +36,6 @@ class OtherLanguageDetector(IntentOverride):
     """English and other languages: see the module docstring."""
 
     intent_name = INTENT_NAME
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
 
     def applies(self, text: Optional[str]) -> bool:
         return bool(text) and not str(text).startswith("/") and detect(str(text)) != DUTCH

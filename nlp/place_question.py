@@ -13,7 +13,7 @@ voor Ouddorp") becomes ``find_zorgkantoor``, whose form takes the place from the
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
@@ -49,10 +49,6 @@ class PlaceQuestionDetector(IntentOverride):
     """Where-to-go questions with a place: see the module docstring."""
 
     intent_name = INTENT_NAME
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
