@@ -1,4 +1,4 @@
-"""The answer to a message in another language: English where the topic is simple, else the routes.
+"""The answer to a message in another language: English where the topic has an answer, else the routes.
 
 The English answers are responses in domain.yml (``utter_english_*``, sources beside them);
 this module only chooses one from the topic the classifier found (``nlp.other_language``).
@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from nlp.language import ENGLISH
 
 ROUTES = "utter_english_routes"
+ROUTES_IN_ENGLISH_AND_DUTCH = "utter_other_language_routes"
 ENGLISH_ANSWER_OF_TOPIC = {
     "faq/wat_is_clientondersteuning": "utter_english_clientondersteuning",
     "faq/wat_doet_ondersteuner": "utter_english_clientondersteuning",
@@ -32,11 +33,34 @@ ENGLISH_ANSWER_OF_TOPIC = {
     "faq/overbelasting": "utter_english_carer",
     "faq/mantelzorglijn": "utter_english_carer",
     "faq/mantelzorger_ondersteuning_voor_zichzelf": "utter_english_carer",
+    "faq/pgb_wat": "utter_english_pgb",
+    "faq/pgb_mantelzorger_betalen": "utter_english_pgb_family",
+    "faq/mantelzorg_en_werk": "utter_english_work",
+    "faq/respijtzorg": "utter_english_respite",
+    "faq/keukentafelgesprek_wat": "utter_english_keukentafelgesprek",
+    "faq/keukentafelgesprek_voorbereiden": "utter_english_keukentafelgesprek",
+    "faq/keukentafelgesprek_wie_mag_mee": "utter_english_keukentafelgesprek",
+    "faq/eigen_bijdrage_wmo": "utter_english_eigen_bijdrage",
+    "faq/informele_ondersteuning": "utter_english_informal_support",
+    "faq/jonge_mantelzorgers": "utter_english_young_carers",
+    "faq/casemanager_dementie": "utter_english_dementia_casemanager",
+    "faq/alzheimer_telefoon": "utter_english_alzheimer",
+    "faq/mantelzorgwaardering": "utter_english_appreciation",
+    "faq/klacht_of_bezwaar": "utter_english_complaint",
+    "faq/hulp_bij_bezwaar": "utter_english_objection_help",
+    "faq/wlz_thuis": "utter_english_wlz_home",
+    "faq/hulp_wlz_aanvraag": "utter_english_wlz_application",
+    "faq/wachtlijst_verpleeghuis": "utter_english_waiting_list",
+    "faq/jeugdwet_route": "utter_english_jeugdwet",
+    "faq/zvw_wijkverpleging": "utter_english_district_nursing",
 }
 
 
 class ActionAnswerOtherLanguage(Action):
-    """English answer for the topic when there is one; otherwise the routes in English and Dutch."""
+    """English: the topic's English answer, else the routes in English.
+
+    Another language: the routes in English and Dutch.
+    """
 
     def name(self) -> Text:
         return "action_answer_other_language"
@@ -44,7 +68,7 @@ class ActionAnswerOtherLanguage(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         language = tracker.latest_message.get("language") or {}
-        response = ROUTES
+        response = ROUTES_IN_ENGLISH_AND_DUTCH
         if language.get("code") == ENGLISH:
             response = ENGLISH_ANSWER_OF_TOPIC.get(str(language.get("topic")), ROUTES)
         dispatcher.utter_message(response=response)

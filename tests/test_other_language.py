@@ -1,18 +1,23 @@
 """Other languages: detection (plain Python) and the answers over the real servers.
 
-A question in English gets an English answer where the topic is simple, otherwise a short
-English reply with the routes; a message in another script gets the routes in English and
-Dutch; danger in English still gets the acute answer; Dutch questions are not touched.
+A question in English gets the English answer of its topic where there is one, otherwise a
+short English reply with the routes; a message in another script gets the routes in English
+and Dutch; danger in English still gets the acute answer; Dutch questions are not touched.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from nlp.language import DUTCH, ENGLISH, OTHER, detect
 from ops.stack import Stack
 from tests.conversation import bot_texts, sender_ids
 
 _sender = sender_ids("language")
+RESPONSES = {name: variants[0]["text"] for name, variants in yaml.safe_load(
+    (Path(__file__).resolve().parents[1] / "domain.yml").read_text(encoding="utf-8"))["responses"].items()}
 
 
 @pytest.mark.parametrize("text", [
@@ -48,10 +53,22 @@ def test_english_question_gets_an_english_answer(stack: Stack) -> None:
 
 
 @pytest.mark.server
+@pytest.mark.parametrize("text, response", [
+    ("What is a personal budget (pgb) and where do I apply for one?", "utter_english_pgb"),
+    ("What if my employer rejects my request for care leave?", "utter_english_work"),
+])
+def test_english_question_gets_its_topics_english_answer(stack: Stack, text: str,
+                                                         response: str) -> None:
+    assert _reply(stack, text) == RESPONSES[response]
+
+
+@pytest.mark.server
 def test_english_question_without_english_answer_gets_the_routes(stack: Stack) -> None:
-    reply = _reply(stack, "Can I take care leave from my job to look after my neighbour?")
-    assert "Dutch-speaking assistant" in reply
-    assert "14 followed by your area code" in reply
+    reply = _reply(stack, "Can I build a small house in my garden for my mother?")
+    assert reply == RESPONSES["utter_english_routes"]
+    assert "Dutch-speaking assistant" in reply and "only some questions in English" in reply
+    assert "14 followed by your area code" in reply and "Ik spreek Nederlands" not in reply
+    assert reply.rsplit("\n", 1)[1].startswith("In an emergency call 112")
 
 
 @pytest.mark.server
