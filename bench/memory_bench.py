@@ -111,7 +111,7 @@ def markdown(r: Dict[str, Any]) -> str:
              "- command: `PYTHONPATH=. .venv/bin/python -m bench.memory_bench`", "",
              "## The real server (`rasa run` via ops/rasa_cli.py), goal ≤ 400 MB", "",
              "RSS now (VmRSS) after loading and after the messages; the peak (VmHWM) is reached while",
-             "loading, before the encoder's table is memory-mapped (nlp/embedding_table.py).", "",
+             "loading, before the encoder's table is released (nlp/embedding_table.py).", "",
              "| start | RSS after load MB | RSS after messages MB | peak RSS MB | messages | unanswered | TensorFlow loaded |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for key, label in (("deferred", "now (TensorFlow deferred)"), ("rasa_default", "RASA_DEFER_TENSORFLOW=off (as Rasa)")):
