@@ -17,7 +17,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from lookup.file_watch import FileWatch
 from lookup.geo import haversine_km
@@ -187,6 +187,24 @@ def _kind(value: str) -> Optional[str]:
     return _KIND_SYNONYMS.get(key.replace(" ", ""))
 
 
+class NumberedRows:
+    """The rows of a csv reader with the line each starts on, blank rows skipped.
+
+    ``next_line`` is the line after the last row read: where a csv error is reported.
+    Shared by the provider registry and the zorgkantoor edits (lookup/zorgkantoor.py).
+    """
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.next_line = 1
+
+    def __iter__(self) -> Iterator[Tuple[int, List[str]]]:
+        for record in self.reader:
+            start, self.next_line = self.next_line, self.reader.line_num + 1
+            if any(cell.strip() for cell in record):
+                yield start, record
+
+
 def parse_registry_text(text: str, places: Places, file: str = "aanbieders.csv") -> RegistryParse:
     """Check a registry given as text. Never raises on bad content."""
     result = RegistryParse()
@@ -196,12 +214,9 @@ def parse_registry_text(text: str, places: Places, file: str = "aanbieders.csv")
     header: Optional[List[str]] = None
     columns: Dict[str, int] = {}
     seen: Dict[Tuple[str, str], int] = {}
-    previous_end = 0
+    rows = NumberedRows(reader)
     try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
+        for start, record in rows:
             if header is None:
                 header = [place_key(c).replace(" ", "") for c in record]
                 columns = {name: i for i, name in enumerate(header) if name}
@@ -236,7 +251,7 @@ def parse_registry_text(text: str, places: Places, file: str = "aanbieders.csv")
             result.providers.append(provider)
     except csv.Error as exc:  # e.g. a quote that is never closed
         result.issues.append(Issue(
-            file, previous_end + 1, "csv_fout", "",
+            file, rows.next_line, "csv_fout", "",
             f"het bestand is hier niet goed te lezen ({exc}). Controleer de aanhalingstekens.",
         ))
     if header is None:

@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Tuple
 
 from lookup.file_watch import FileWatch
 from lookup.places import DATA_DIR, Places
-from lookup.registry import Issue, phone_is_valid, website_is_valid
+from lookup.registry import Issue, NumberedRows, phone_is_valid, website_is_valid
 
 logger = logging.getLogger(__name__)
 
@@ -182,12 +182,9 @@ def parse_edits_text(text: str, regions: Dict[str, Region], file: str = "zorgkan
     result = EditsParse()
     reader = csv.reader(io.StringIO(text))
     header: Optional[List[str]] = None
-    previous_end = 0
+    rows = NumberedRows(reader)
     try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
+        for start, record in rows:
             if header is None:
                 header = [c.strip().lower() for c in record]
                 if "zk_code" not in header:
@@ -210,7 +207,7 @@ def parse_edits_text(text: str, regions: Dict[str, Region], file: str = "zorgkan
             if not any(i.error for i in issues):
                 result.edits[edit.zk_code] = edit
     except csv.Error as exc:
-        result.issues.append(Issue(file, previous_end + 1, "csv_fout", "",
+        result.issues.append(Issue(file, rows.next_line, "csv_fout", "",
                                    f"het bestand is hier niet goed te lezen ({exc}). Controleer de aanhalingstekens."))
     return result
 
