@@ -6,7 +6,7 @@ import platform
 import subprocess
 import time
 from pathlib import Path
-from typing import Dict, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from ops.model_state import ROOT
 
@@ -71,3 +71,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, int(round(q / 100 * len(ordered) + 0.5)))
     return ordered[min(rank, len(ordered)) - 1]
+
+
+def report_text(lines: List[str], result: Dict[str, Any]) -> str:
+    """A report's markdown: its lines, then the run's ``note`` (``--note``) when there is one."""
+    note = [str(result["note"]), ""] if result.get("note") else []
+    return "\n".join([*lines, *note])

@@ -32,7 +32,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import aiohttp
 
-from bench.common import RESULTS, peak_rss_mb, stamp
+from bench.common import RESULTS, peak_rss_mb, report_text, stamp
 from ops.model_state import ROOT
 from ops.stack import Stack
 
@@ -204,9 +204,7 @@ def markdown(result: Dict[str, Any]) -> str:
               "*nlu* = parsing the message; *slot_extraction* = Rasa's action_extract_slots; *other* = the rest of "
               "the processor (session check, events and responses on the tracker) and the channel; parts not measured "
               "in a run show 0. Total is measured inside the server (without HTTP).", ""]
-    if result.get("note"):
-        lines += [result["note"], ""]
-    return "\n".join(lines)
+    return report_text(lines, result)
 
 
 def main(argv: Optional[List[str]] = None) -> None:

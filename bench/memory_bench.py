@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from bench.common import RESULTS, peak_rss_mb, rss_mb, stamp
+from bench.common import RESULTS, peak_rss_mb, report_text, rss_mb, stamp
 from ops.model_state import ROOT, current_model, rasa_env
 from ops.stack import Stack
 from tests.conversation import bot_texts
@@ -132,9 +132,7 @@ def markdown(r: Dict[str, Any]) -> str:
               "TopicClassifier and SafetyClassifier, spaCy, the web and database libraries, Rasa's core, and the "
               "model itself (the classifiers' character n-gram vocabularies and the entity ruler with every "
               "gemeente and postcode pattern).", ""]
-    if r.get("note"):
-        lines += [r["note"], ""]
-    return "\n".join(lines)
+    return report_text(lines, r)
 
 
 def main(argv: Optional[List[str]] = None) -> None:

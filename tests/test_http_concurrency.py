@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from ops.stack import Stack
-from tests.conversation import bot_texts
+from tests.conversation import bot_texts, run_in_threads
 
 pytestmark = pytest.mark.server
 
@@ -39,11 +39,7 @@ def _send_at_once(stack: Stack, sender: str) -> Dict[str, List[Dict[str, Any]]]:
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
 
-    threads = [threading.Thread(target=send, args=(text,)) for text in QUESTIONS]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(90)
+    run_in_threads(send, QUESTIONS, 90)
     assert not errors, errors
     return replies
 

@@ -69,23 +69,20 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
+    def _send_ok(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         path = urlsplit(self.path).path
         if path == "/config.js":
-            body = config_js(self.rasa_url)
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/javascript; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send_ok(config_js(self.rasa_url), "text/javascript; charset=utf-8")
             return
         if path in ("/health", "/healthz"):
-            body = b'{"status": "ok"}'
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send_ok(b'{"status": "ok"}', "application/json")
             return
         if not self._allowed(path):
             self.send_error(HTTPStatus.NOT_FOUND)

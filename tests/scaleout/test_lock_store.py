@@ -13,6 +13,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import RedisLockStore
 
 from ops.lock_store import AtomicRedisLockStore
+from tests.conversation import run_in_threads
 from tests.scaleout.services import RedisServer
 from rasa.utils.endpoints import EndpointConfig
 
@@ -83,11 +84,7 @@ def test_atomic_store_under_many_concurrent_issuers(redis_server) -> None:
             with guard:
                 issued.append(ticket)
 
-    threads = [threading.Thread(target=work, args=(s,)) for s in stores]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    run_in_threads(work, stores, 30)
     assert sorted(issued) == list(range(60))
     assert len(stores[0].get_lock(conversation).tickets) == 60
 
