@@ -534,7 +534,8 @@ def unrecognised(days: float) -> List[Any]:
         raise
 
 
-def normalise_question(text: str) -> str:
+def question_key(text: str) -> str:
+    """The comparison key of a question (editor.content.example_key): case, spaces and end punctuation ignored."""
     from editor.content import example_key
     return example_key(text)
 

@@ -26,7 +26,7 @@ def _groups(days: float) -> List[Dict[str, Any]]:
     dismissed = set(InboxDismissal.objects.values_list("key", flat=True))
     groups: Dict[str, Dict[str, Any]] = {}
     for item in content.unrecognised(days):
-        key = content.normalise_question(item.text)
+        key = content.question_key(item.text)
         # tries go through the REST channel, so their conversation ids are rest:studio-probeer-...
         tries = [channel_user(REST, s).startswith(content.TRY_SENDER) for s in item.senders]
         if key in dismissed or (item.senders and all(tries)):
@@ -81,7 +81,7 @@ def inbox_add(request: HttpRequest) -> HttpResponse:
 @role_required
 def inbox_dismiss(request: HttpRequest) -> HttpResponse:
     text = request.POST.get("vraag", "").strip()
-    key = content.normalise_question(text)[:500]
+    key = content.question_key(text)[:500]
     if key:
         InboxDismissal.objects.get_or_create(key=key, defaults={"by_name": request.user.get_username()})
         record(request.user, "inbox", "genegeerd", text)
