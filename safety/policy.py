@@ -60,6 +60,14 @@ def topic_beside_exhaustion(tracker: DialogueStateTracker) -> Optional[str]:
     return ((parse_data or {}).get("safety") or {}).get("topic")
 
 
+def _safety_answer_done(tracker: DialogueStateTracker, skip: int) -> bool:
+    """The action ``skip`` actions back ended a safety answer: a safety response, or the topic's
+    answer that followed an exhausted answer."""
+    action = _previous_action(tracker, skip)
+    return action in SAFETY_RESPONSES or (action == TOPIC_ANSWER_ACTION
+                                          and _previous_action(tracker, skip + 1) in EXHAUSTED_RESPONSES)
+
+
 def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
     """The action this policy insists on, or None when it has nothing to say."""
     latest = tracker.latest_action_name
@@ -72,10 +80,9 @@ def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
         return None
     if latest in EXHAUSTED_RESPONSES and topic_beside_exhaustion(tracker):
         return TOPIC_ANSWER_ACTION
-    if latest in SAFETY_RESPONSES or (latest == TOPIC_ANSWER_ACTION
-                                      and _previous_action(tracker, skip=1) in EXHAUSTED_RESPONSES):
+    if _safety_answer_done(tracker, skip=0):
         return ACTION_DEACTIVATE_LOOP_NAME if tracker.active_loop_name else ACTION_LISTEN_NAME
-    if latest == ACTION_DEACTIVATE_LOOP_NAME and _previous_action(tracker, skip=1) in SAFETY_RESPONSES:
+    if latest == ACTION_DEACTIVATE_LOOP_NAME and _safety_answer_done(tracker, skip=1):
         return ACTION_LISTEN_NAME
     return None
 

@@ -104,6 +104,16 @@ def test_an_exhausted_carer_who_also_asks_about_a_topic_gets_both_answers(intent
     assert next_safety_action(_tracker(events)) == "utter_faq"
     events += [ActionExecuted("utter_faq"), BotUttered("…")]
     assert next_safety_action(_tracker(events)) == ACTION_LISTEN_NAME
+    # inside a form: the topic's answer, then the form ends, then the assistant listens
+    in_form: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user("find_zorgkantoor"),
+                            ActionExecuted("zorgkantoor_form"), ActiveLoop("zorgkantoor_form"),
+                            ActionExecuted(ACTION_LISTEN_NAME), asked,
+                            ActionExecuted(f"utter_{intent}"), BotUttered("…")]
+    assert next_safety_action(_tracker(in_form)) == "utter_faq"
+    in_form += [ActionExecuted("utter_faq"), BotUttered("…")]
+    assert next_safety_action(_tracker(in_form)) == ACTION_DEACTIVATE_LOOP_NAME
+    in_form += [ActionExecuted(ACTION_DEACTIVATE_LOOP_NAME), ActiveLoop(None)]
+    assert next_safety_action(_tracker(in_form)) == ACTION_LISTEN_NAME
     # without a topic the exhausted answer stands alone
     alone: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user(intent),
                           ActionExecuted(f"utter_{intent}"), BotUttered("…")]
