@@ -186,8 +186,10 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float
     for a, v, e, c in itertools.product(grid, grid, grid, [0.15, 0.2, 0.25, 0.3, 0.35]):
         if not (v >= a * 0.5 and c < v):
             continue
+        # safety.classifier.decide restated over arrays (calling it per message made the search
+        # take 23 minutes); a change to decide must be made here too
         model_level = np.where(p["acute"] >= a, 3, np.where(danger >= v, 2, np.where(any_level >= e, 1, 0)))
-        level = np.maximum(model_level, floor)  # as safety.classifier.decide
+        level = np.maximum(model_level, floor)
         check = (level == 0) & (danger >= c)
         r = {"acute": float((level[label == "acute"] != 3).mean()),
              "violence": float((level[label == "violence"] < 2).mean()),  # as is_miss
