@@ -82,6 +82,8 @@ def ask_which_gemeente(res: Resolution, gemeenten: Sequence[Gemeente]) -> List[M
     elif res.via == "coordinates" and res.pc4:
         text = (f"Uw locatie ligt bij postcode {res.pc4}. Die postcode ligt in meer dan één gemeente: "
                 f"{names}. Kies hieronder uw gemeente.")
+    elif res.via == "several":
+        text = f"U noemt meer plaatsen: {names}. Voor welke gemeente zoekt u hulp? Kies hieronder."
     else:
         place = res.matched_name or res.query
         text = f"'{place}' kan bij meer gemeenten horen: {names}. Kies hieronder uw gemeente."

@@ -48,7 +48,7 @@ class Resolution:
     pc4: Optional[str] = None
     candidates: Tuple[str, ...] = ()
     query: str = ""  # what the user wrote that we matched or could not match
-    via: str = ""  # postcode | gemeente | place | fuzzy | coordinates
+    via: str = ""  # postcode | gemeente | place | fuzzy | coordinates | several (places named)
     matched_name: str = ""  # the name in our data ('Drachten', 'Den Bosch')
     reason: str = ""  # details: 'format', 'province', 'far_away'
     distance_km: Optional[float] = None  # shared location -> PC4 point
@@ -233,8 +233,10 @@ def _from_names(found: List[_Found], places: Places) -> Resolution:
         if len(codes) == 1:
             return Resolution(Status.RESOLVED, gm_code=codes[0], candidates=(codes[0],),
                               query=first.text, via=first.hit.kind, matched_name=_display(first, places))
+        # 'Mijn ouders wonen in Tilburg, ik woon in Amsterdam': two places, not one ambiguous name
+        via = first.hit.kind if len(found) == 1 else "several"
         return Resolution(Status.AMBIGUOUS, candidates=tuple(codes[:MAX_CANDIDATES]), query=first.text,
-                          via=first.hit.kind, matched_name=_display(first, places))
+                          via=via, matched_name=_display(first, places))
     return Resolution(Status.AMBIGUOUS, candidates=tuple(sorted(common))[:MAX_CANDIDATES],
                       query=first.text, via=first.hit.kind, matched_name=_display(first, places))
 

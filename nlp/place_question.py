@@ -33,11 +33,23 @@ WHERE_TO_GO_TOPICS = frozenset({
 })
 # an unsure classifier on a message that names a place and asks who or where: the lookup
 UNSURE_BELOW = 0.5
-_WHO_OR_WHERE = re.compile(r"\b(?:terecht|bij wie|wie biedt|wie helpt|waar kan|waar moet|waar vind)\b", re.I)
+_WHO_OR_WHERE = re.compile(r"\b(?:terecht|bij wie|wie biedt|wie helpt|waar kan|waar moet|waar vind|aankloppen)\b", re.I)
 # asks which zorgkantoor a place has (not what a zorgkantoor is): the zorgkantoor lookup
 _WHICH_ZORGKANTOOR = re.compile(
     r"\b(?:welk|welke|wie\s+is)\s+(?:\w+\s+){0,2}zorgkantoor\b"
     r"|\bzorgkantoor\s+(?:van|voor|bij|in|hoort|zit|is)\b", re.I)
+# or asks where to go and names a zorgkantoor ("Ik woon in Leiden. Kan ik terecht bij
+# Zorgkantoor Zorg en Zekerheid?"); "wat is een zorgkantoor" is explained, not looked up
+_ZORGKANTOOR = re.compile(r"\bzorgkantoor", re.I)
+_WHAT_IS_ZORGKANTOOR = re.compile(r"\bwat\s+(?:is|doet)\s+(?:een|het|dat)\s+(?:\w+\s+)?zorgkantoor\b", re.I)
+
+
+def asks_for_a_zorgkantoor(text: str) -> bool:
+    """Which zorgkantoor a place has, or where to go naming a zorgkantoor."""
+    if _WHICH_ZORGKANTOOR.search(text):
+        return True
+    return bool(_ZORGKANTOOR.search(text) and _WHO_OR_WHERE.search(text)
+                and not _WHAT_IS_ZORGKANTOOR.search(text))
 
 
 def names_a_place(message: Message) -> bool:
@@ -55,7 +67,7 @@ class PlaceQuestionDetector(IntentOverride):
             text = message.get(TEXT) or ""
             if text.startswith("/") or not names_a_place(message):
                 continue
-            if _WHICH_ZORGKANTOOR.search(text):
+            if asks_for_a_zorgkantoor(text):
                 self.override(message, ZORGKANTOOR_INTENT)
                 continue
             confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)

@@ -44,6 +44,7 @@ def test_a_village_in_a_sentence_is_found_and_used(stack, question: str, gemeent
 @pytest.mark.parametrize("question, region", [
     ("Wij wonen in Krommenie. Wie is daar het zorgkantoor?", "Zaanstreek"),
     ("graag het zorgkantoor voor Tilburg", "Midden-Brabant"),
+    ("Ik woon in Tilburg. Kan ik terecht bij het zorgkantoor daar?", "Midden-Brabant"),
 ])
 def test_which_zorgkantoor_a_place_has_is_looked_up_in_the_same_turn(stack, question: str, region: str) -> None:
     reply = bot_texts(stack.send(_sender("zk-place"), question))

@@ -373,3 +373,14 @@ def test_village_names_for_the_entity_ruler_leave_out_ordinary_words() -> None:
     assert {"Monster", "Krommenie", "Ouddorp", "Vlagtwedde"} <= names
     assert "Zwolle" not in names  # gemeenten have their own patterns
     assert not any(len(n) < 4 for n in names)
+
+
+def test_two_places_in_one_message_ask_which_one_is_meant(lk: Lookup) -> None:
+    """Parents in one town, the carer in another: a choice between the two, said as such."""
+    from actions.messages import ask_which_gemeente
+
+    res = lk.resolve("Mijn ouders wonen in Tilburg en hebben steeds meer zorg nodig. Ik woon in Amsterdam.")
+    assert res.status is Status.AMBIGUOUS and res.via == "several"
+    assert set(names(lk, res.candidates)) == {"Tilburg", "Amsterdam"}
+    text = ask_which_gemeente(res, [lk.gemeente(c) for c in res.candidates])[0]["text"]
+    assert text.startswith("U noemt meer plaatsen: ") and "kan bij meer gemeenten horen" not in text
