@@ -265,7 +265,8 @@ def suggest_topics(buttons: List[Dict[str, str]], told_a_story: bool = False) ->
     A carer who tells their situation instead of asking is thanked first: "Ik weet niet
     zeker wat u bedoelt" after a story reads as not listening (hand grading of real stories).
     """
-    opening = ("Dank u dat u dit vertelt. Ik wil u graag goed helpen. Gaat het om een van deze onderwerpen?"
+    opening = ("Dank u dat u dit vertelt. Wilt u met iemand praten over uw situatie? "
+               f"Bel {MANTELZORGLIJN}. Of kies hieronder een onderwerp."
                if told_a_story else
                "Ik weet niet zeker wat u bedoelt. Gaat uw vraag over een van deze onderwerpen?")
     return [_msg(opening, [*buttons, dict(SOMETHING_ELSE)])]

@@ -392,6 +392,7 @@ def test_a_story_we_did_not_understand_is_thanked_and_offered_carer_support() ->
     [message] = dispatcher.messages
     assert message["text"].startswith("Dank u dat u dit vertelt.")
     assert "Ik weet niet zeker" not in message["text"]
+    assert "Mantelzorglijn: 030 760 60 55" in message["text"]  # a next step even if no topic fits
     payloads = [b["payload"] for b in message["buttons"]]
     assert any(CARER_SUPPORT_TOPIC in p for p in payloads) and payloads[-1] == "/human_handoff"
     question = _said(ActionSuggestTopics(), tracker("wat kost een blub?", "nlu_fallback"))
