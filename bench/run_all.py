@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from bench.common import BENCH_MODELS, RESULTS, stamp
 from bench.nlu_bench import rasa_model_scores, tfidf_lr_baselines
 from bench.serving_bench import SCRIPTS, goal_rows, measure
-from editor.realistic import evaluate_realistic
+from editor.realistic import evaluate_realistic_sets
 from ops.model_state import ROOT, TRAINING_RECORD, ensure_spacy_pipeline, rasa_bin, rasa_env
 
 # figures that ordinary runs keep in ignored places; only `make bench` puts them in results/
@@ -101,8 +101,10 @@ def run(reuse: bool, saturated_seconds: float, realistic_seconds: float) -> Dict
     print("realistic set ...", flush=True)
     out["realistic"] = {}
     for key in ("ours", "ours_no_embedding"):
-        realistic = evaluate_realistic(models[key]) or {}
-        out["realistic"][LABELS[key]] = {k: realistic.get(k) for k in ("n", "covered", "accuracy", "by_kind")}
+        for set_name, realistic in evaluate_realistic_sets(models[key]).items():
+            realistic = realistic or {}
+            out["realistic"][f"{LABELS[key]}, {set_name}"] = {
+                k: realistic.get(k) for k in ("n", "covered", "accuracy", "by_kind")}
     targets = [("ours", models["ours"], {}),
                ("ours_stock_rasa", models["ours"], {"RASA_PATCHES": "off"}),
                ("previous_diet", models["previous_diet"], {}),
@@ -156,7 +158,7 @@ def markdown(r: Dict[str, Any]) -> str:
         lines.append(_row([name, v["macro_f1"], v["accuracy"], v["n"]]))
     lines += ["", "## Realistic set (tests/nlu/realistic: real people's messages from public pages; "
               "parse only, top-1 label right)", "",
-              _row(["model", "accuracy", "covered", "questions", "stories", "places", "English"]), _row(["---"] * 7)]
+              _row(["model, set", "accuracy", "covered", "questions", "stories", "places", "English"]), _row(["---"] * 7)]
     for name, v in r.get("realistic", {}).items():
         kinds = v.get("by_kind") or {}
         lines.append(_row([name, v.get("accuracy"), v.get("covered"),

@@ -18,6 +18,10 @@ from editor.evaluate import counted_as, label_of, load_agent, parse_texts
 from editor.settings import ROOT
 
 SET = ROOT / "tests" / "nlu" / "realistic" / "questions.yml"
+# Set 2: other pages, collected later; it checks whether fixes made from set 1's misses generalise,
+# so only its figures are shown (never its misses) where editors and engineers look for what to fix.
+SET_2 = ROOT / "tests" / "nlu" / "realistic" / "questions_2.yml"
+SETS = {"set 1": SET, "set 2": SET_2}
 LOOKUP_LABELS = {"lookup_clientondersteuner": {"find_clientondersteuner", "inform_location"},
                  "lookup_zorgkantoor": {"find_zorgkantoor"}}
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
@@ -83,6 +87,17 @@ def misses(items: Sequence[Dict[str, Any]], predicted: Sequence[str]) -> List[Di
     return [{"text": item["text"], "expected": expected_labels(item), "predicted": label,
              "kind": item.get("kind"), "source": item.get("source")}
             for item, label in zip(items, predicted) if is_covered(item) and not is_right(item, label)]
+
+
+def figures_only(result: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """A set's scores without its misses: what is shown of set 2 (see ``SET_2``)."""
+    return None if result is None else {k: v for k, v in result.items() if k != "misses"}
+
+
+def evaluate_realistic_sets(model_path: Path, agent: Any = None) -> Dict[str, Optional[Dict[str, Any]]]:
+    """Each realistic set scored apart (never merged), one model load: {"set 1": ..., "set 2": ...}."""
+    agent = agent or load_agent(model_path)
+    return {name: evaluate_realistic(model_path, agent, path) for name, path in SETS.items()}
 
 
 def evaluate_realistic(model_path: Path, agent: Any = None, path: Path = SET) -> Optional[Dict[str, Any]]:

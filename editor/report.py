@@ -97,7 +97,8 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
                  cv: Optional[EvalResult] = None, decision: Optional[Dict[str, Any]] = None,
                  problems: Optional[List[Dict[str, Any]]] = None, publication: Optional[str] = None,
                  new_model: str = "", live_model: str = "", timings: Optional[Dict[str, float]] = None,
-                 realistic: Optional[Dict[str, Any]] = None) -> Path:
+                 realistic: Optional[Dict[str, Any]] = None,
+                 realistic_2: Optional[Dict[str, Any]] = None) -> Path:
     """Write index.html, confusion.png and results.json into ``out_dir``; return the HTML path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     confusion_png(new, out_dir / "confusion.png")
@@ -105,7 +106,7 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
         "new_model": new_model, "live_model": live_model, "heldout": new.to_dict(),
         "live": live.to_dict() if live else None, "cross_validation": cv.to_dict() if cv else None,
         "decision": decision, "publication": publication, "problems": problems or [], "timings": timings or {},
-        "realistic": realistic,
+        "realistic": realistic, "realistic_2": realistic_2,
     }, ensure_ascii=False, indent=1), encoding="utf-8")
     parts: List[str] = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
                         f"<title>Rapport nieuw model</title><style>{CSS}</style></head><body>",
@@ -173,6 +174,8 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
         parts.append(_errors_table(cv.errors[:200], with_confidence=False))
     if realistic:
         parts.append(_realistic_section(realistic))
+    if realistic_2:
+        parts.append(_realistic_2_section(realistic_2))
     if problems:
         parts.append(f"<h2>Opmerkingen uit de controle ({len(problems)})</h2><ul>"
                      + "".join(f"<li><code>{_esc(p['path'])}:{p['line']}</code> {_esc(p['message'])}</li>"
@@ -208,6 +211,22 @@ def _realistic_section(realistic: Dict[str, Any]) -> str:
         parts.extend(f"<tr><td>{_esc(m['text'])}</td><td>{_esc(', '.join(m['expected']))}</td>"
                      f"<td>{_esc(m['predicted'])}</td></tr>" for m in rows)
         parts.append("</table>")
+    return "\n".join(parts)
+
+
+def _realistic_2_section(realistic_2: Dict[str, Any]) -> str:
+    """The second realistic set: figures only, so that fixes are never made from its messages."""
+    from editor.realistic import KIND_NAMES
+
+    parts = [f"<h2>Echte vragen, tweede set ({realistic_2['accuracy']:.0%} goed van {realistic_2['covered']})</h2>",
+             "<p>Berichten van andere openbare pagina's (<code>tests/nlu/realistic/questions_2.yml</code>). "
+             "Deze set toetst of verbeteringen na de eerste set ook werken op nieuwe berichten. Daarom staan "
+             "hier alleen de cijfers, niet de gemiste berichten.</p>",
+             "<table><tr><th>Soort bericht</th><th>Aantal</th><th>Goed</th></tr>"]
+    parts.extend(f"<tr><td>{_esc(KIND_NAMES.get(kind, kind))}</td><td class='num'>{row['n']}</td>"
+                 f"<td class='num'>{row['accuracy']:.0%}</td></tr>"
+                 for kind, row in sorted(realistic_2["by_kind"].items()))
+    parts.append("</table>")
     return "\n".join(parts)
 
 

@@ -169,13 +169,15 @@ def gate_and_report(measured: Measured, cv: Optional[EvalResult], new_model: Pat
         decision.reasons.insert(0, "Het nieuwe model is hetzelfde als het live model.")
     print(decision.summary())
     report_dir = new_report_dir()
-    from editor.realistic import evaluate_realistic
+    from editor.realistic import evaluate_realistic_sets, figures_only
 
-    realistic = evaluate_realistic(new_model)
-    if realistic is not None:
-        print(f"Echte vragen (tests/nlu/realistic): {realistic['accuracy']:.0%} goed van {realistic['covered']}.")
+    realistic_sets = evaluate_realistic_sets(new_model)
+    realistic, realistic_2 = realistic_sets["set 1"], figures_only(realistic_sets["set 2"])
+    for name, result in (("", realistic), (", tweede set", realistic_2)):
+        if result is not None:
+            print(f"Echte vragen (tests/nlu/realistic{name}): {result['accuracy']:.0%} goed van {result['covered']}.")
     report_args: Dict[str, Any] = dict(new=new, live=live if live is not new else None, cv=cv,
-                                       decision=decision.to_dict(), realistic=realistic,
+                                       decision=decision.to_dict(), realistic=realistic, realistic_2=realistic_2,
                                        problems=[p.to_dict() for p in problems], new_model=_rel(new_model),
                                        live_model=_rel(live_model) if live_model else "", timings=timings)
     index = write_report(report_dir, **report_args)
