@@ -197,11 +197,7 @@ def _realistic_section(realistic: Dict[str, Any]) -> str:
              "<p>Berichten van echte mensen van openbare pagina's (<code>tests/nlu/realistic</code>). "
              "Train er nooit op: voeg geen van deze zinnen toe als voorbeeldvraag, maar bedenk eigen "
              "voorbeelden van hetzelfde soort, of een nieuw onderwerp.</p>",
-             "<table><tr><th>Soort bericht</th><th>Aantal</th><th>Goed</th></tr>"]
-    for kind, row in sorted(realistic["by_kind"].items()):
-        parts.append(f"<tr><td>{_esc(KIND_NAMES.get(kind, kind))}</td><td class='num'>{row['n']}</td>"
-                     f"<td class='num'>{row['accuracy']:.0%}</td></tr>")
-    parts.append("</table>")
+             _by_kind_table(realistic["by_kind"])]
     by_kind: Dict[str, List[Dict[str, Any]]] = {}
     for miss in realistic["misses"]:
         by_kind.setdefault(str(miss.get("kind")), []).append(miss)
@@ -216,18 +212,22 @@ def _realistic_section(realistic: Dict[str, Any]) -> str:
 
 def _realistic_2_section(realistic_2: Dict[str, Any]) -> str:
     """The second realistic set: figures only, so that fixes are never made from its messages."""
-    from editor.realistic import KIND_NAMES
 
     parts = [f"<h2>Echte vragen, tweede set ({realistic_2['accuracy']:.0%} goed van {realistic_2['covered']})</h2>",
              "<p>Berichten van andere openbare pagina's (<code>tests/nlu/realistic/questions_2.yml</code>). "
              "Deze set toetst of verbeteringen na de eerste set ook werken op nieuwe berichten. Daarom staan "
              "hier alleen de cijfers, niet de gemiste berichten.</p>",
-             "<table><tr><th>Soort bericht</th><th>Aantal</th><th>Goed</th></tr>"]
-    parts.extend(f"<tr><td>{_esc(KIND_NAMES.get(kind, kind))}</td><td class='num'>{row['n']}</td>"
-                 f"<td class='num'>{row['accuracy']:.0%}</td></tr>"
-                 for kind, row in sorted(realistic_2["by_kind"].items()))
-    parts.append("</table>")
+             _by_kind_table(realistic_2["by_kind"])]
     return "\n".join(parts)
+
+
+def _by_kind_table(by_kind: Dict[str, Dict[str, Any]]) -> str:
+    """Per kind of message (vragen, verhalen, ...): how many, and the share right."""
+    from editor.realistic import KIND_NAMES
+
+    rows = [f"<tr><td>{_esc(KIND_NAMES.get(kind, kind))}</td><td class='num'>{row['n']}</td>"
+            f"<td class='num'>{row['accuracy']:.0%}</td></tr>" for kind, row in sorted(by_kind.items())]
+    return "<table><tr><th>Soort bericht</th><th>Aantal</th><th>Goed</th></tr>" + "".join(rows) + "</table>"
 
 
 def _key(e: Dict[str, Any]) -> tuple:
