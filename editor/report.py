@@ -212,7 +212,6 @@ def _realistic_section(realistic: Dict[str, Any]) -> str:
 
 def _realistic_2_section(realistic_2: Dict[str, Any]) -> str:
     """The second realistic set: figures only, so that fixes are never made from its messages."""
-
     parts = [f"<h2>Echte vragen, tweede set ({realistic_2['accuracy']:.0%} goed van {realistic_2['covered']})</h2>",
              "<p>Berichten van andere openbare pagina's (<code>tests/nlu/realistic/questions_2.yml</code>). "
              "Deze set toetst of verbeteringen na de eerste set ook werken op nieuwe berichten. Daarom staan "
