@@ -35,7 +35,9 @@ import sys
 import types
 from typing import Any, Dict, Optional
 
-DEFERRED_FOR_SERVING = ("rasa.utils.train_utils",)
+# rasa.utils.plotting: rasa.server imports rasa.nlu.test, which imports matplotlib (~10 MB)
+# for evaluation plots that a running server never draws
+DEFERRED_FOR_SERVING = ("rasa.utils.train_utils", "rasa.utils.plotting")
 
 
 class DeferredModule(types.ModuleType):

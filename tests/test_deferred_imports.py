@@ -3,7 +3,8 @@
 ops/deferred_imports.py keeps TensorFlow out of the server (results/memory.md: about 670 →
 335 MB). The running stack of the test session must not have it loaded while it answers
 every test's messages; in a fresh process the deferred parts must come back intact when
-used: the training graph of the model, and rasa.utils.train_utils (with TensorFlow).
+used: the training graph of the model, rasa.utils.train_utils (with TensorFlow) and
+rasa.utils.plotting (with matplotlib).
 """
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ with tempfile.TemporaryDirectory() as tmp:
 import rasa.utils.train_utils as train_utils
 out["normalize_works"] = callable(train_utils.rank_and_mask)
 out["tf_after_use"] = "tensorflow" in sys.modules
+import rasa.server
+out["matplotlib_after_server_import"] = "matplotlib" in sys.modules
+import rasa.utils.plotting as plotting
+out["plotting_works"] = callable(plotting.plot_confusion_matrix) and "matplotlib" in sys.modules
 print("RESULT" + json.dumps(out))
 '''
 
@@ -45,7 +50,7 @@ def test_the_running_server_has_no_tensorflow_and_answers(stack: Stack) -> None:
     assert "Groningen" in bot_texts(stack.send("deferred-check", "ik zoek een clientondersteuner in 9712 CP"))
     assert stack.rasa_proc is not None
     maps = Path(f"/proc/{stack.rasa_proc.pid}/maps").read_text()
-    assert "libtensorflow" not in maps
+    assert "libtensorflow" not in maps and "matplotlib" not in maps
 
 
 def test_deferred_parts_come_back_when_used(model_path: Path) -> None:
@@ -61,3 +66,5 @@ def test_deferred_parts_come_back_when_used(model_path: Path) -> None:
     assert out["train_schema"] == stored["train_schema"]
     assert out["predict_nodes"] == sorted(stored["predict_schema"]["nodes"])
     assert out["normalize_works"] is True and out["tf_after_use"] is True
+    # matplotlib (rasa.server -> rasa.nlu.test -> rasa.utils.plotting) waits until a plot is drawn
+    assert out["matplotlib_after_server_import"] is False and out["plotting_works"] is True
