@@ -122,11 +122,14 @@ class SafetyClassifier(GraphComponent):
             "sentence_embedding": 0.0,
             # cumulative thresholds (see decide), chosen by cross-validation on the training
             # data only (bench/safety_bench.py --choose-thresholds), never on a test set; false
-            # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones
+            # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones. With the
+            # data of 2026-12-06 the search moves acute to 0.4 because hard false alarms at 0.3
+            # are 2.03 % (one example over the bound), at the price of acute misses 10.8 -> 14.4 %:
+            # a missed suicide weighs more than one false alarm, so acute stays at 0.3
             "acute_threshold": 0.3,       # p(acute)
             "violence_threshold": 0.8,    # p(acute) + p(violence)
-            "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
-            "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
+            "exhausted_threshold": 0.4,   # p(acute) + p(violence) + p(exhausted)
+            "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
             # training examples of these labels are not harmless (overload, ontspoorde zorg,
             # a crisis at home: "ik kan het niet meer aan, hij moet nu weg")
             "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg", "faq/crisisopname"],
