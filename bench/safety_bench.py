@@ -143,7 +143,7 @@ def decided(texts: Sequence[str], probabilities: Sequence[Dict[str, float]],
 
     out = []
     for text, p in zip(texts, probabilities):
-        level, how = decide(p, phrase_level(text)[0], config)
+        level, how = decide(p, phrase_level(text)[0], config, len(text.split()))
         out.append("check" if how == "check" else LABEL_OF[level])
     return out
 
@@ -176,7 +176,10 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float
     texts, labels, probabilities = out_of_fold(config)
     label = np.array(labels)
     hard = np.arange(len(texts)) < len(read_examples(ROOT / config["examples"]))  # they come first
-    p = {name: np.array([row.get(name, 0.0) for row in probabilities]) for name in ("acute", "violence", "exhausted")}
+    p = {name: np.array([row.get(name, 0.0) for row in probabilities])
+         for name in ("acute", "violence", "exhausted", "none")}
+    words = np.array([len(text.split()) for text in texts])
+    acute_allowed = (words > config.get("short_message_words", 0)) | (words == 0) | (p["acute"] >= p["none"])
     floor = np.array([int(phrase_level(text)[0]) for text in texts])
     danger = p["acute"] + p["violence"]
     any_level = danger + p["exhausted"]
@@ -188,7 +191,8 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float
             continue
         # safety.classifier.decide restated over arrays (calling it per message made the search
         # take 23 minutes); a change to decide must be made here too
-        model_level = np.where(p["acute"] >= a, 3, np.where(danger >= v, 2, np.where(any_level >= e, 1, 0)))
+        model_level = np.where((p["acute"] >= a) & acute_allowed, 3,
+                               np.where(danger >= v, 2, np.where(any_level >= e, 1, 0)))
         level = np.maximum(model_level, floor)
         check = (level == 0) & (danger >= c)
         r = {"acute": float((level[label == "acute"] != 3).mean()),

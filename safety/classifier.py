@@ -71,19 +71,24 @@ def build_model(config: Dict[str, Any]) -> Any:
     return build_classifier(config)
 
 
-def decide(probabilities: Dict[str, float], floor: Level, config: Dict[str, Any]) -> Tuple[Level, str]:
+def decide(probabilities: Dict[str, float], floor: Level, config: Dict[str, Any],
+           words: int = 0) -> Tuple[Level, str]:
     """The level to answer, and how it was found: "phrase", "model", "check" or "none".
 
     Levels are cumulative, most urgent first: the acute answer also names Veilig Thuis, so
     a message between acute and violence gets the acute answer; one between a level and
     the exhausted carer gets at least the exhausted answer (which names 113).
     ``Level.NONE`` with how == "check" means: ask one gentle question.
+    A message of at most ``short_message_words`` words (``words``) gets the acute answer from
+    the model only when acute is at least as likely as none: a few words carry few n-grams,
+    and "tot snel" or "ik wil het niet" reached p(acute) 0.35 beside p(none) 0.6.
     """
     acute = probabilities.get("acute", 0.0)
     danger = acute + probabilities.get("violence", 0.0)
     any_level = danger + probabilities.get("exhausted", 0.0)
     model_level = Level.NONE
-    if acute >= config["acute_threshold"]:
+    short = 0 < words <= config.get("short_message_words", 0)
+    if acute >= config["acute_threshold"] and not (short and acute < probabilities.get("none", 0.0)):
         model_level = Level.ACUTE
     elif danger >= config["violence_threshold"]:
         model_level = Level.VIOLENCE
@@ -130,6 +135,9 @@ class SafetyClassifier(GraphComponent):
             "violence_threshold": 0.8,    # p(acute) + p(violence)
             "exhausted_threshold": 0.4,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
+            # up to this many words, acute from the model also needs p(acute) >= p(none) (decide);
+            # cross-validated: acute misses unchanged (10.8 %), false alarms 0.89 -> 0.87 %
+            "short_message_words": 4,
             # training examples of these labels are not harmless (overload, ontspoorde zorg,
             # a crisis at home: "ik kan het niet meer aan, hij moet nu weg")
             "not_none_labels": ["faq/overbelasting", "faq/ontspoorde_zorg", "faq/crisisopname"],
@@ -209,7 +217,7 @@ class SafetyClassifier(GraphComponent):
             if not text.strip() or text.startswith("/"):
                 continue  # buttons and intents sent directly are not read
             floor, _phrase = phrase_level(text)
-            level, how = decide(probabilities, floor, self.config)
+            level, how = decide(probabilities, floor, self.config, len(text.split()))
             decision: Dict[str, Any] = {"level": LABEL_OF[level], "how": how,
                                         "p": {k: round(v, 3) for k, v in probabilities.items()}}
             topic = self.topic_beside_exhaustion(message, level)

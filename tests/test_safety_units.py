@@ -66,6 +66,17 @@ def test_unsure_between_danger_and_nothing_asks() -> None:
     assert decide(unsure, Level.NONE, CONFIG) == (Level.NONE, "check")
 
 
+def test_a_few_words_need_acute_at_least_as_likely_as_none() -> None:
+    """'tot snel' and 'ik wil het niet' once got the 113 answer at p(acute) 0.35, p(none) 0.6."""
+    leaning = {"none": 0.6, "exhausted": 0.02, "acute": 0.36, "violence": 0.02}
+    config = {**CONFIG, "acute_threshold": 0.3, "short_message_words": 4}
+    assert decide(leaning, Level.NONE, config, words=2)[0] is not Level.ACUTE
+    assert decide(leaning, Level.NONE, config, words=12) == (Level.ACUTE, "model")  # a longer message
+    sure = {"none": 0.3, "exhausted": 0.0, "acute": 0.7, "violence": 0.0}
+    assert decide(sure, Level.NONE, config, words=3) == (Level.ACUTE, "model")
+    assert decide(leaning, Level.ACUTE, config, words=2) == (Level.ACUTE, "phrase")  # the floor still holds
+
+
 def test_between_acute_and_violence_the_acute_answer_wins() -> None:
     between = {"none": 0.1, "exhausted": 0.0, "acute": 0.3, "violence": 0.6}
     assert decide(between, Level.NONE, {**CONFIG, "acute_threshold": 0.25}) == (Level.ACUTE, "model")
