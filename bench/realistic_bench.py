@@ -38,7 +38,7 @@ import requests
 from bench.common import RESULTS, stamp
 from editor.evaluate import label_of, scores
 from editor.settings import ROOT
-from editor.realistic import (SET, SETS, by_kind, expected_labels, figures_only, is_covered, is_right, load_set,
+from editor.realistic import (SETS, by_kind, expected_labels, figures_only, is_covered, is_right, load_set,
                               misses, understood_label)
 from ops.model_state import current_model
 from ops.stack import Stack

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bench.realistic_bench import SET, expected_labels, load_set
+from editor.realistic import SET, expected_labels, load_set
 from editor.content import example_key
 from editor.evaluate import training_examples
 from editor.realistic import SET_2
