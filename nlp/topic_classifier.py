@@ -110,7 +110,12 @@ class TopicClassifier(IntentClassifier, GraphComponent):
                 # greet/goodbye/thank/affirm/deny are short, closed expressions: below this
                 # confidence the message is not taken as one (a "tot ziens" to gibberish ends
                 # the conversation); the fallback asks instead
-                "small_talk_min_confidence": 0.4}
+                "small_talk_min_confidence": 0.4,
+                # topics whose answer speaks of harm (ontspoorde zorg: a carer who hits or
+                # neglects, Veilig Thuis, 112) answer only when this sure; below it the fallback
+                # offers topics. A message with danger in it gets the safety classifier's answer
+                # anyway. Hand grading found it on heart-rhythm and sleeping-pill questions (0.15-0.47)
+                "sure_only_topics": {"faq/ontspoorde_zorg": 0.5}}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -197,6 +202,9 @@ class TopicClassifier(IntentClassifier, GraphComponent):
                 ranking.append({"name": label, PREDICTED_CONFIDENCE_KEY: confidence})
         top = ranking[0]
         if top["name"] in SMALL_TALK and top[PREDICTED_CONFIDENCE_KEY] < self.config["small_talk_min_confidence"]:
+            top = {"name": top["name"], PREDICTED_CONFIDENCE_KEY: 0.0}  # the FallbackClassifier takes it
+        if top["name"] == retrieval and topics and top[PREDICTED_CONFIDENCE_KEY] < \
+                self.config["sure_only_topics"].get(topics[0][INTENT_RESPONSE_KEY], 0.0):
             top = {"name": top["name"], PREDICTED_CONFIDENCE_KEY: 0.0}  # the FallbackClassifier takes it
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)
