@@ -7,6 +7,8 @@
 - action_change_location: a new postcode/gemeente outside a form; reruns the last lookup
   or asks what the user wants.
 - action_location_shared: a shared location (WhatsApp) -> nearest PC4 -> answer.
+- action_offer_lookup_for_place: after an FAQ answer to a message that named a place,
+  remember the place and offer its lookups (the place is not dropped).
 
 No message text or postcode is logged above DEBUG.
 """
@@ -187,6 +189,48 @@ class ActionLocationShared(Action):
             log_failure(logger, "action_location_shared")
             _send(dispatcher, msgs.lookup_unavailable())
             return []
+
+
+# topics about the Wlz, after which the zorgkantoor is the likelier next step
+ZORGKANTOOR_TOPICS = frozenset({
+    "regelen_via_zorgkantoor", "wlz_thuis", "wachtlijst_verpleeghuis", "hulp_wlz_aanvraag",
+    "wat_is_zorgkantoor", "crisisopname",
+})
+
+
+def answered_topic(tracker: Tracker) -> Optional[str]:
+    """The FAQ topic the latest message was answered with ('wlz_thuis'), if any."""
+    selector = ((tracker.latest_message or {}).get("response_selector") or {}).get("faq") or {}
+    key = (selector.get("response") or {}).get("intent_response_key") or ""
+    return key.split("/", 1)[1] if "/" in key else None
+
+
+class ActionOfferLookupForPlace(Action):
+    """Runs after an FAQ answer when the message named a gemeente, kern or postcode
+    (data/core/rules.yml): "Ik woon in Monster, wat kost dat?" gets the answer, then the
+    place is remembered and its lookups are offered; a place in two gemeenten asks which."""
+
+    def name(self) -> Text:
+        return "action_offer_lookup_for_place"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        try:
+            lookup = get_lookup()
+            res = resolve_from_tracker(lookup, tracker, None)
+            if res.status not in (Status.RESOLVED, Status.AMBIGUOUS):
+                return []  # not a place we know: the answer stands alone
+            outcome = outcome_for(lookup, res, tracker.get_slot(SLOT_PC4))
+            _send(dispatcher, outcome.messages)  # 'Monster hoort bij ...' or 'which gemeente?'
+            if outcome.resolved:
+                gemeente = lookup.gemeente(outcome.slots[SLOT_GM_CODE])
+                _send(dispatcher, msgs.lookup_offer_for_place(
+                    gemeente, zorgkantoor_first=answered_topic(tracker) in ZORGKANTOOR_TOPICS))
+            return _slot_events(outcome.slots)
+        except Exception:
+            log_failure(logger, "action_offer_lookup_for_place")
+            return []  # the answer was sent already; the offer is an extra
 
 
 def _warm_up() -> None:

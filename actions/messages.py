@@ -238,6 +238,18 @@ def what_next() -> List[Message]:
     )]
 
 
+def lookup_offer_for_place(gemeente: Gemeente, zorgkantoor_first: bool = False) -> List[Message]:
+    """After an FAQ answer to a message that named a place: the place is not lost, the lookup
+    for it is one tap away (the slots already hold it, so the form asks nothing)."""
+    buttons = [
+        {"title": f"Cliëntondersteuner in {gemeente.name_short}", "payload": "/find_clientondersteuner"},
+        {"title": f"Zorgkantoor voor {gemeente.name_short} (Wlz)", "payload": "/find_zorgkantoor"},
+    ]
+    if zorgkantoor_first:
+        buttons.reverse()
+    return [_msg(f"Wilt u weten waar u in de gemeente {gemeente.name} terecht kunt? Kies hieronder.", buttons)]
+
+
 def location_kept(gemeente: Optional[Gemeente]) -> List[Message]:
     if gemeente is None:
         return []

@@ -81,3 +81,16 @@ def test_border_postcode_offers_the_gemeenten_as_buttons(stack) -> None:
     assert '/inform_location{"gemeente": "Hilversum"}' in payloads, messages
     reply = bot_texts(stack.send(sender, '/inform_location{"gemeente": "Hilversum"}'))
     assert "Voorbeeld Cliëntondersteuning Gooi" in reply, reply
+
+
+def test_a_topic_question_naming_a_village_keeps_the_place(stack) -> None:
+    """The FAQ answer comes first; the place is remembered and its lookup is one tap away."""
+    sender = _sender("faq-plaats")
+    messages = stack.send(sender, "Ik woon in Monster. Wat kost een cliëntondersteuner?")
+    text = bot_texts(messages)
+    assert "gratis" in text, text  # the kosten answer
+    assert "Monster hoort bij de gemeente Westland" in text and "gemeente Westland terecht" in text, text
+    offer = [b["payload"] for b in messages[-1].get("buttons") or []]
+    assert offer == ["/find_clientondersteuner", "/find_zorgkantoor"], messages
+    reply = bot_texts(stack.send(sender, "/find_clientondersteuner"))
+    assert "In welke gemeente woont u?" not in reply and "Westland" in reply, reply
