@@ -21,6 +21,8 @@ from actions.lookup_actions import (
     ActionFindClientondersteuner,
     ActionFindZorgkantoor,
     ActionLocationShared,
+    ActionOfferLookupForPlace,
+    stated_place,
 )
 from lookup import get_lookup
 
@@ -397,3 +399,48 @@ def test_a_story_we_did_not_understand_is_thanked_and_offered_carer_support() ->
     assert any(CARER_SUPPORT_TOPIC in p for p in payloads) and payloads[-1] == "/human_handoff"
     question = _said(ActionSuggestTopics(), tracker("wat kost een blub?", "nlu_fallback"))
     assert "Dank u dat u dit vertelt" not in question
+
+
+# --- a place named in an FAQ question ------------------------------------------------------------
+
+def _entities(text: str, *found: Tuple[str, str]) -> List[Dict[str, Any]]:
+    """Entities as the entity ruler gives them, with their start in the text."""
+    return [{"entity": name, "value": value, "start": text.index(value)} for name, value in found]
+
+
+@pytest.mark.parametrize("text, found, expected", [
+    ("Ik woon in Monster. Wat kost het?", [("gemeente", "Monster")], "Monster"),
+    ("ik woon in lelystad wat kost het", [("gemeente", "lelystad")], "lelystad"),
+    ("Wat kost het in 1216 AB?", [("postcode", "1216 AB")], "1216 AB"),
+    ("wat kost het voor postcode 1216", [("postcode", "1216")], "1216"),
+    ("De ondersteuner doet zijn best, maar het is niet genoeg", [("gemeente", "best")], None),
+    ("mag dat eigenlijk, de buren zeuren", [("gemeente", "buren")], None),
+    ("wat gaat er veranderen aan de eigen bijdrage in 2027", [("postcode", "2027")], None),
+    ("wat is het nummer 0800 2000", [("postcode", "2000")], None),
+])
+def test_a_place_counts_only_when_it_is_named_as_a_place(text: str, found, expected) -> None:
+    assert stated_place(text, _entities(text, *found)) == expected
+
+
+def _faq_tracker(text: str, topic: str, *found: Tuple[str, str], slots: Optional[Dict[str, Any]] = None) -> Tracker:
+    t = tracker(text, "faq", (), slots)
+    t.latest_message["entities"] = _entities(text, *found)
+    t.latest_message["response_selector"] = {"faq": {"response": {"intent_response_key": f"faq/{topic}"}}}
+    return t
+
+
+def test_an_faq_question_naming_a_village_offers_its_lookups() -> None:
+    slots, messages = run(ActionOfferLookupForPlace(), _faq_tracker(
+        "Ik woon in Monster. Hoe werkt de Wlz thuis?", "wlz_thuis", ("gemeente", "Monster")))
+    assert slots == {"woonplaats": "Westland", "gm_code": "GM1783", "pc4": None}
+    assert "Monster hoort bij de gemeente Westland" in texts(messages)
+    # after a Wlz topic the zorgkantoor comes first
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/find_zorgkantoor", "/find_clientondersteuner"]
+
+
+def test_a_word_that_is_also_a_gemeente_is_not_taken_as_the_place() -> None:
+    slots, messages = run(ActionOfferLookupForPlace(), _faq_tracker(
+        "De ondersteuner doet zijn best, maar wat kost het?", "kosten", ("gemeente", "best"),
+        slots={"woonplaats": "best", "gm_code": "GM0363"}))
+    assert messages == []
+    assert slots == {"woonplaats": "Amsterdam"}  # the known place, not 'best'
