@@ -193,11 +193,10 @@ def _realistic_section(realistic: Dict[str, Any]) -> str:
     """Real people's messages the model missed, by kind: what editors could add examples or topics for."""
     from editor.realistic import KIND_NAMES
 
-    parts = [f"<h2>Echte vragen en verhalen ({realistic['accuracy']:.0%} goed van {realistic['covered']})</h2>",
-             "<p>Berichten van echte mensen van openbare pagina's (<code>tests/nlu/realistic</code>). "
-             "Train er nooit op: voeg geen van deze zinnen toe als voorbeeldvraag, maar bedenk eigen "
-             "voorbeelden van hetzelfde soort, of een nieuw onderwerp.</p>",
-             _by_kind_table(realistic["by_kind"])]
+    parts = [_set_heading("Echte vragen en verhalen", realistic,
+                          "Berichten van echte mensen van openbare pagina's (<code>tests/nlu/realistic</code>). "
+                          "Train er nooit op: voeg geen van deze zinnen toe als voorbeeldvraag, maar bedenk eigen "
+                          "voorbeelden van hetzelfde soort, of een nieuw onderwerp.")]
     by_kind: Dict[str, List[Dict[str, Any]]] = {}
     for miss in realistic["misses"]:
         by_kind.setdefault(str(miss.get("kind")), []).append(miss)
@@ -212,12 +211,16 @@ def _realistic_section(realistic: Dict[str, Any]) -> str:
 
 def _realistic_2_section(realistic_2: Dict[str, Any]) -> str:
     """The second realistic set: figures only, so that fixes are never made from its messages."""
-    parts = [f"<h2>Echte vragen, tweede set ({realistic_2['accuracy']:.0%} goed van {realistic_2['covered']})</h2>",
-             "<p>Berichten van andere openbare pagina's (<code>tests/nlu/realistic/questions_2.yml</code>). "
-             "Deze set toetst of verbeteringen na de eerste set ook werken op nieuwe berichten. Daarom staan "
-             "hier alleen de cijfers, niet de gemiste berichten.</p>",
-             _by_kind_table(realistic_2["by_kind"])]
-    return "\n".join(parts)
+    return _set_heading("Echte vragen, tweede set", realistic_2,
+                        "Berichten van andere openbare pagina's (<code>tests/nlu/realistic/questions_2.yml</code>). "
+                        "Deze set toetst of verbeteringen na de eerste set ook werken op nieuwe berichten. Daarom "
+                        "staan hier alleen de cijfers, niet de gemiste berichten.")
+
+
+def _set_heading(title: str, result: Dict[str, Any], explanation: str) -> str:
+    """A realistic set's heading with its score, what the set is, and its by-kind table."""
+    return "\n".join([f"<h2>{title} ({result['accuracy']:.0%} goed van {result['covered']})</h2>",
+                      f"<p>{explanation}</p>", _by_kind_table(result["by_kind"])])
 
 
 def _by_kind_table(by_kind: Dict[str, Dict[str, Any]]) -> str:

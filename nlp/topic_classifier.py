@@ -186,6 +186,15 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
+    def _min_confidence(self, intent: str, topics: List[Dict[str, Any]]) -> float:
+        """The confidence below which the top intent is not answered (small talk, and the
+        topics in ``sure_only_topics``); 0 for everything else."""
+        if intent in SMALL_TALK:
+            return float(self.config["small_talk_min_confidence"])
+        if intent == self.config["retrieval_intent"] and topics:
+            return float(self.config["sure_only_topics"].get(topics[0][INTENT_RESPONSE_KEY], 0.0))
+        return 0.0
+
     def _set_output(self, message: Message, labels: List[str], row: np.ndarray) -> None:
         retrieval = self.config["retrieval_intent"]
         prefix = f"{retrieval}/"
@@ -201,10 +210,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
             if all(r["name"] != label for r in ranking):
                 ranking.append({"name": label, PREDICTED_CONFIDENCE_KEY: confidence})
         top = ranking[0]
-        if top["name"] in SMALL_TALK and top[PREDICTED_CONFIDENCE_KEY] < self.config["small_talk_min_confidence"]:
-            top = {"name": top["name"], PREDICTED_CONFIDENCE_KEY: 0.0}  # the FallbackClassifier takes it
-        if top["name"] == retrieval and topics and top[PREDICTED_CONFIDENCE_KEY] < \
-                self.config["sure_only_topics"].get(topics[0][INTENT_RESPONSE_KEY], 0.0):
+        if top[PREDICTED_CONFIDENCE_KEY] < self._min_confidence(top["name"], topics):
             top = {"name": top["name"], PREDICTED_CONFIDENCE_KEY: 0.0}  # the FallbackClassifier takes it
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)
