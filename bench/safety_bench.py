@@ -160,7 +160,8 @@ def cross_validate(folds: int = 5, seed: int = 42, overrides: Optional[Dict[str,
 
 
 def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float = 0.02,
-                      max_check: float = 0.03, max_exhausted_on_none: float = 0.03) -> Dict[str, Any]:
+                      max_check: float = 0.03, max_exhausted_on_none: float = 0.03,
+                      overrides: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """Thresholds with the fewest misses (acute and violence first) whose cross-validated
     false alarms stay within bounds: on all harmless training examples, and on the hard ones
     (``safety/examples``: harmless messages with the same words as danger), which the bound on
@@ -172,7 +173,7 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float
     from safety.classifier import SafetyClassifier, read_examples
     from safety.terms import phrase_level
 
-    config = SafetyClassifier.get_default_config()
+    config = {**SafetyClassifier.get_default_config(), **(overrides or {})}
     texts, labels, probabilities = out_of_fold(config)
     label = np.array(labels)
     hard = np.arange(len(texts)) < len(read_examples(ROOT / config["examples"]))  # they come first
@@ -212,6 +213,24 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float
     if best is None:
         raise SystemExit("no thresholds within the bounds")
     return {"thresholds": best[1], "cross_validated": best[2]}
+
+
+# the model settings --choose-model compares (each with its own best thresholds)
+MODEL_GRID: List[Dict[str, Any]] = [
+    {"C": c, "char_ngrams": chars} for c in (30.0, 100.0, 200.0) for chars in ([1, 4], [1, 5])]
+
+
+def choose_model() -> List[Dict[str, Any]]:
+    """Each model setting of MODEL_GRID with its best thresholds, best first (fewest acute and
+    violence misses within the false-alarm bounds): the search that set C and the n-grams."""
+    rows = []
+    for settings in MODEL_GRID:
+        try:
+            rows.append({"settings": settings, **choose_thresholds(overrides=settings)})
+        except SystemExit:
+            continue  # no thresholds within the bounds
+    return sorted(rows, key=lambda r: (r["cross_validated"]["acute"] + r["cross_validated"]["violence"],
+                                       r["cross_validated"]["exhausted"]))
 
 
 def run(model: Path) -> Dict[str, Any]:
@@ -278,7 +297,13 @@ def main(argv: Optional[List[str]] = None) -> None:
     parser.add_argument("--choose-thresholds", action="store_true",
                         help="only search the classifier's thresholds by cross-validation on the "
                              "training data and print them (no test set is read)")
+    parser.add_argument("--choose-model", action="store_true",
+                        help="compare the model settings of MODEL_GRID, each with its best thresholds "
+                             "(cross-validation on the training data only; about 15 minutes)")
     args = parser.parse_args(argv)
+    if args.choose_model:
+        print(json.dumps(choose_model(), indent=1))
+        return
     if args.choose_thresholds:
         print(json.dumps(choose_thresholds(), indent=1))
         return

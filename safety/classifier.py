@@ -119,7 +119,10 @@ class SafetyClassifier(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "examples": "safety/examples",
-            "char_ngrams": [1, 4], "word_ngrams": [1, 2], "C": 30.0, "random_seed": 42,
+            # C and the character n-grams chosen by cross-validation with the thresholds below
+            # (2026-12-06, bench/safety_bench.py --choose-model; C 10 and 300, n-grams [2,5] lost too): C 30 -> 100 and
+            # [1,4] -> [1,5] keep every false-alarm bound at acute 0.3 (the old model needed 0.4)
+            "char_ngrams": [1, 5], "word_ngrams": [1, 2], "C": 100.0, "random_seed": 42,
             "class_weight": "balanced",
             # no sentence embedding here (nlp/sentence_embedding.py): with it, cross-validation
             # had fewer misses (acute 25 -> 16 %), but both public-page test sets got more false
@@ -127,14 +130,13 @@ class SafetyClassifier(GraphComponent):
             "sentence_embedding": 0.0,
             # cumulative thresholds (see decide), chosen by cross-validation on the training
             # data only (bench/safety_bench.py --choose-thresholds), never on a test set; false
-            # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones. With the
-            # data of 2026-12-06 the search moves acute to 0.4 because hard false alarms at 0.3
-            # are 2.03 % (one example over the bound), at the price of acute misses 10.8 -> 14.4 %:
-            # a missed suicide weighs more than one false alarm, so acute stays at 0.3
+            # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones
+            # (cross-validated: acute misses 11.0 %, violence 8.6 %, exhausted 2.2 %, false
+            # alarms 0.81 %, hard 1.92 %)
             "acute_threshold": 0.3,       # p(acute)
             "violence_threshold": 0.8,    # p(acute) + p(violence)
-            "exhausted_threshold": 0.4,   # p(acute) + p(violence) + p(exhausted)
-            "check_threshold": 0.35,      # else p(acute) + p(violence): ask one gentle question
+            "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
+            "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
             # up to this many words, acute from the model also needs p(acute) >= p(none) (decide);
             # cross-validated: acute misses unchanged (10.8 %), false alarms 0.89 -> 0.87 %
             "short_message_words": 4,
