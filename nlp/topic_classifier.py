@@ -81,7 +81,7 @@ def build_classifier(config: Dict[str, Any]) -> Any:
 
     parts: List[Tuple[str, Any]] = [
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
-                                  sublinear_tf=True)),
+                                  sublinear_tf=True, min_df=config.get("min_df", 1))),
         ("words", TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
                                   sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
     ]
