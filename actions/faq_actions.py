@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as msgs
+from actions.location import offer_for_stated_place
 from actions.topics import intent_title, topic_title
 from lookup import get_lookup
 
@@ -113,7 +114,13 @@ class ActionSuggestTopics(Action):
             _utter(dispatcher, msgs.suggest_topics(buttons, told_a_story=story))
         else:
             dispatcher.utter_message(response="utter_default")
-        return [UserUtteranceReverted()]
+        # a place the message named is not dropped: remembered, and its lookups offered
+        # (the revert already undoes what the slots took from this message)
+        place_messages, slots = offer_for_stated_place(get_lookup(), tracker)
+        if not place_messages:
+            return [UserUtteranceReverted()]
+        _utter(dispatcher, place_messages)
+        return [UserUtteranceReverted()] + [SlotSet(name, value) for name, value in slots.items()]
 
 
 def _gemeente_name(gm_code: Optional[str]) -> Optional[str]:

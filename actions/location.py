@@ -5,6 +5,7 @@ Kept apart from the Action classes so the form validation and the stand-alone ac
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -124,3 +125,46 @@ def answer(lookup: Lookup, kind: str, gm_code: str, pc4: Optional[str]) -> List[
         region, record = lookup.zorgkantoor_for(gm_code)
         return msgs.zorgkantoor(gemeente, region, record)
     return msgs.clientondersteuners(gemeente, pc4, lookup.providers_near(gm_code, pc4, k=3))
+
+
+# A place entity counts as a stated place only with a sign that it is meant as one: words like
+# "best", "buren" or "huizen" are gemeenten too, and "in 2026" is a year, not postcode 2026
+_PLACE_CUE = re.compile(r"\b(?:in|uit|bij|te|rond|omgeving|gemeente|regio|woon\w*|postcode)\s+$", re.I)
+_FULL_POSTCODE = re.compile(r"^\d{4}\s?[a-z]{2}$", re.I)
+# four digits alone are a postcode only after "postcode" or "woon(t) in" ("in 2027" is a year)
+_POSTCODE_CUE = re.compile(r"\b(?:postcode|woon\w*(?:\s+in)?)\s+$", re.I)
+
+
+def stated_place(text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
+    """The first gemeente, kern or postcode the message names as a place, else None:
+    a full postcode ("1216 AB"), or a name written with a capital or after a cue ("in", "uit",
+    "gemeente", ...)."""
+    for entity in entities:
+        name, value, start = entity.get("entity"), str(entity.get("value") or ""), entity.get("start")
+        if name not in ("gemeente", "postcode") or not value or not isinstance(start, int):
+            continue
+        before = text[:start]
+        if name == "postcode" and (_FULL_POSTCODE.match(value.strip()) or _POSTCODE_CUE.search(before)):
+            return value
+        if name == "gemeente" and (text[start:start + 1].isupper() or _PLACE_CUE.search(before)):
+            return value
+    return None
+
+
+def offer_for_stated_place(lookup: Lookup, tracker: Tracker, zorgkantoor_first: bool = False
+                           ) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    """Messages and slots for a place the latest message names beside another question (an FAQ
+    topic, or one we did not understand): remember it and offer its lookups, or ask which
+    gemeente. A place we do not know for sure is not offered, and the word the woonplaats slot
+    took from the entity ("best") gives way to the place known before."""
+    latest = tracker.latest_message or {}
+    place = stated_place(str(latest.get("text") or ""), latest.get("entities") or [])
+    res = lookup.resolve(place) if place else Resolution(Status.NOT_FOUND)
+    if res.status not in (Status.RESOLVED, Status.AMBIGUOUS) or res.via == "fuzzy":
+        known = tracker.get_slot(SLOT_GM_CODE)
+        return [], {SLOT_WOONPLAATS: lookup.gemeente(known).name if known in lookup.places.gemeenten else None}
+    outcome = outcome_for(lookup, res, tracker.get_slot(SLOT_PC4))
+    messages = list(outcome.messages)  # 'Monster hoort bij ...' or 'which gemeente?'
+    if outcome.resolved:
+        messages += msgs.lookup_offer_for_place(lookup.gemeente(outcome.slots[SLOT_GM_CODE]), zorgkantoor_first)
+    return messages, outcome.slots

@@ -34,6 +34,7 @@ from actions.location import (
     SLOT_PC4,
     SLOT_WOONPLAATS,
     answer,
+    offer_for_stated_place,
     outcome_for,
     resolve_from_tracker,
     shared_point,
@@ -205,30 +206,6 @@ def answered_topic(tracker: Tracker) -> Optional[str]:
     return key.split("/", 1)[1] if "/" in key else None
 
 
-# A place entity counts as a stated place only with a sign that it is meant as one: words like
-# "best", "buren" or "huizen" are gemeenten too, and "in 2026" is a year, not postcode 2026
-_PLACE_CUE = re.compile(r"\b(?:in|uit|bij|te|rond|omgeving|gemeente|regio|woon\w*|postcode)\s+$", re.I)
-_FULL_POSTCODE = re.compile(r"^\d{4}\s?[a-z]{2}$", re.I)
-# four digits alone are a postcode only after "postcode" or "woon(t) in" ("in 2027" is a year)
-_POSTCODE_CUE = re.compile(r"\b(?:postcode|woon\w*(?:\s+in)?)\s+$", re.I)
-
-
-def stated_place(text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
-    """The first gemeente, kern or postcode the message names as a place, else None:
-    a full postcode ("1216 AB"), or a name written with a capital or after a cue ("in", "uit",
-    "gemeente", ...)."""
-    for entity in entities:
-        name, value, start = entity.get("entity"), str(entity.get("value") or ""), entity.get("start")
-        if name not in ("gemeente", "postcode") or not value or not isinstance(start, int):
-            continue
-        before = text[:start]
-        if name == "postcode" and (_FULL_POSTCODE.match(value.strip()) or _POSTCODE_CUE.search(before)):
-            return value
-        if name == "gemeente" and (text[start:start + 1].isupper() or _PLACE_CUE.search(before)):
-            return value
-    return None
-
-
 class ActionOfferLookupForPlace(Action):
     """Runs after an FAQ answer when the message named a gemeente, kern or postcode
     (data/core/rules.yml): "Ik woon in Monster, wat kost dat?" gets the answer, then the
@@ -241,23 +218,10 @@ class ActionOfferLookupForPlace(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         try:
-            latest = tracker.latest_message or {}
-            place = stated_place(str(latest.get("text") or ""), latest.get("entities") or [])
-            lookup = get_lookup()
-            res = lookup.resolve(place) if place else Resolution(Status.NOT_FOUND)
-            if res.status not in (Status.RESOLVED, Status.AMBIGUOUS) or res.via == "fuzzy":
-                # not a place we know for sure: the answer stands alone, and the word the
-                # woonplaats slot took from the entity ("best") gives way to the known place
-                known = tracker.get_slot(SLOT_GM_CODE)
-                name = lookup.gemeente(known).name if known in lookup.places.gemeenten else None
-                return [SlotSet(SLOT_WOONPLAATS, name)]
-            outcome = outcome_for(lookup, res, tracker.get_slot(SLOT_PC4))
-            _send(dispatcher, outcome.messages)  # 'Monster hoort bij ...' or 'which gemeente?'
-            if outcome.resolved:
-                gemeente = lookup.gemeente(outcome.slots[SLOT_GM_CODE])
-                _send(dispatcher, msgs.lookup_offer_for_place(
-                    gemeente, zorgkantoor_first=answered_topic(tracker) in ZORGKANTOOR_TOPICS))
-            return _slot_events(outcome.slots)
+            messages, slots = offer_for_stated_place(
+                get_lookup(), tracker, zorgkantoor_first=answered_topic(tracker) in ZORGKANTOOR_TOPICS)
+            _send(dispatcher, messages)
+            return _slot_events(slots)
         except Exception:
             log_failure(logger, "action_offer_lookup_for_place")
             return []  # the answer was sent already; the offer is an extra

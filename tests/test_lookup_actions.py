@@ -15,14 +15,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages as msgs
 from actions.form_validation import ValidateClientondersteunerForm, ValidateZorgkantoorForm
-from actions.location import KIND_CLIENTONDERSTEUNER, KIND_ZORGKANTOOR, answer, outcome_for
+from actions.location import KIND_CLIENTONDERSTEUNER, KIND_ZORGKANTOOR, answer, outcome_for, stated_place
 from actions.lookup_actions import (
     ActionChangeLocation,
     ActionFindClientondersteuner,
     ActionFindZorgkantoor,
     ActionLocationShared,
     ActionOfferLookupForPlace,
-    stated_place,
 )
 from lookup import get_lookup
 
@@ -444,3 +443,16 @@ def test_a_word_that_is_also_a_gemeente_is_not_taken_as_the_place() -> None:
         slots={"woonplaats": "best", "gm_code": "GM0363"}))
     assert messages == []
     assert slots == {"woonplaats": "Amsterdam"}  # the known place, not 'best'
+
+
+def test_a_story_we_did_not_understand_keeps_the_place_it_names() -> None:
+    from actions.faq_actions import ActionSuggestTopics
+
+    text = "Ik woon in Houten en zorg voor mijn vader. Het wordt me allemaal te veel met de papieren."
+    t = tracker(text, "nlu_fallback")
+    t.latest_message["entities"] = _entities(text, ("gemeente", "Houten"))
+    dispatcher = CollectingDispatcher()
+    events = ActionSuggestTopics().run(dispatcher, t, DOMAIN)
+    assert dispatcher.messages[0]["text"].startswith("Dank u dat u dit vertelt.")
+    assert "gemeente Houten terecht" in dispatcher.messages[-1]["text"]
+    assert {"event": "slot", "timestamp": None, "name": "gm_code", "value": "GM0321"} in events
