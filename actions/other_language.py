@@ -53,6 +53,15 @@ ENGLISH_ANSWER_OF_TOPIC = {
     "faq/wachtlijst_verpleeghuis": "utter_english_waiting_list",
     "faq/jeugdwet_route": "utter_english_jeugdwet",
     "faq/zvw_wijkverpleging": "utter_english_district_nursing",
+    "faq/mentorschap_bewind_curatele": "utter_english_protective_measures",
+    "faq/levenstestament_volmacht": "utter_english_power_of_attorney",
+    "faq/geheugenklachten": "utter_english_memory_problems",
+    "faq/woningaanpassing_hulpmiddelen": "utter_english_home_adaptations",
+    "faq/vervoer_valys": "utter_english_transport",
+    "faq/sollicitatieplicht_mantelzorg": "utter_english_job_search_exemption",
+    "faq/palliatieve_zorg_thuis": "utter_english_palliative_care",
+    "faq/dagbesteding": "utter_english_day_care",
+    "faq/eigen_bijdrage_wlz": "utter_english_wlz_contribution",
 }
 
 
