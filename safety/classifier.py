@@ -134,10 +134,11 @@ class SafetyClassifier(GraphComponent):
             "sentence_embedding": 0.0,
             # cumulative thresholds (see decide), chosen by cross-validation on the training
             # data only (bench/safety_bench.py --choose-thresholds), never on a test set; false
-            # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones
-            # (cross-validated: acute misses 11.0 %, violence 8.6 %, exhausted 2.4 %, false
-            # alarms 0.79 %, hard 1.86 %)
-            "acute_threshold": 0.3,       # p(acute)
+            # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones. With the
+            # practical questions of safety/examples/practical.yml (2026-12-06) the search lowers
+            # acute 0.3 -> 0.2 (cross-validated: acute misses 11.8 -> 9.4 %, violence 8.2 -> 7.7 %,
+            # exhausted 3.3 %, false alarms 0.73 -> 0.98 %, hard 1.53 -> 1.97 %: both bounds hold)
+            "acute_threshold": 0.2,       # p(acute)
             "violence_threshold": 0.8,    # p(acute) + p(violence)
             "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
