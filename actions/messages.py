@@ -247,7 +247,10 @@ def lookup_offer_for_place(gemeente: Gemeente, zorgkantoor_first: bool = False) 
     ]
     if zorgkantoor_first:
         buttons.reverse()
-    return [_msg(f"Wilt u weten waar u in de gemeente {gemeente.name} terecht kunt? Kies hieronder.", buttons)]
+        text = f"Zoekt u het zorgkantoor voor de gemeente {gemeente.name}, of een cliëntondersteuner daar?"
+    else:
+        text = f"Zoekt u een cliëntondersteuner in de gemeente {gemeente.name}, of het zorgkantoor daarvoor?"
+    return [_msg(f"{text} Kies hieronder.", buttons)]
 
 
 def location_kept(gemeente: Optional[Gemeente]) -> List[Message]:
