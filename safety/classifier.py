@@ -104,9 +104,9 @@ def decide(probabilities: Dict[str, float], floor: Level, config: Dict[str, Any]
 
 
 def leans_to_danger(probabilities: Dict[str, float], config: Dict[str, Any]) -> bool:
-    """Danger as likely as for the check question: an exhausted carer then also hears of
+    """Danger at least ``at_risk_threshold`` likely: an exhausted carer then also hears of
     Veilig Thuis and 113 (``safety.levels.EXHAUSTED_AT_RISK_INTENT``)."""
-    return probabilities.get("acute", 0.0) + probabilities.get("violence", 0.0) >= config["check_threshold"]
+    return probabilities.get("acute", 0.0) + probabilities.get("violence", 0.0) >= config["at_risk_threshold"]
 
 
 @DefaultV1Recipe.register(
@@ -142,6 +142,12 @@ class SafetyClassifier(GraphComponent):
             "violence_threshold": 0.8,    # p(acute) + p(violence)
             "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
+            # an exhausted carer's answer adds Veilig Thuis and 113 from this p(acute) + p(violence)
+            # (leans_to_danger). It followed the check threshold until the search moved that to 0.3;
+            # hand grading twice found those lines on heavy but safe stories, so it stays at 0.35
+            # on its own (cross-validated: 58 instead of 68 harmless messages decided exhausted
+            # get them, and 41 instead of 44 violence messages)
+            "at_risk_threshold": 0.35,
             # up to this many words, acute from the model also needs p(acute) >= p(none) (decide);
             # cross-validated: acute misses unchanged (10.8 %), false alarms 0.89 -> 0.87 %
             "short_message_words": 4,

@@ -19,7 +19,7 @@ from safety.terms import phrase_level
 
 # explicit thresholds: the rule is tested, not today's chosen values
 CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "violence_threshold": 0.5,
-          "exhausted_threshold": 0.5, "check_threshold": 0.35}
+          "exhausted_threshold": 0.5, "check_threshold": 0.3, "at_risk_threshold": 0.35}
 
 
 @pytest.mark.parametrize("text, level", [
@@ -206,3 +206,5 @@ def test_a_carer_who_cannot_go_on_is_told_of_113(text: str, cannot_go_on: bool) 
     assert says_cannot_go_on(text) is cannot_go_on
     assert leans_to_danger({"acute": 0.2, "violence": 0.15}, CONFIG)
     assert not leans_to_danger({"acute": 0.1, "violence": 0.1, "exhausted": 0.7}, CONFIG)
+    # between the check threshold and the at-risk one: no 113 line for an exhausted carer
+    assert not leans_to_danger({"acute": 0.1, "violence": 0.22, "exhausted": 0.6}, CONFIG)
