@@ -17,11 +17,24 @@ import yaml
 from editor.evaluate import counted_as, label_of, load_agent, parse_texts
 from editor.settings import ROOT
 
-SET = ROOT / "tests" / "nlu" / "realistic" / "questions.yml"
-# Set 2: other pages, collected later; it checks whether fixes made from set 1's misses generalise,
-# so only its figures are shown (never its misses) where editors and engineers look for what to fix.
-SET_2 = ROOT / "tests" / "nlu" / "realistic" / "questions_2.yml"
-SETS = {"set 1": SET, "set 2": SET_2}
+REALISTIC_DIR = ROOT / "tests" / "nlu" / "realistic"
+SET = REALISTIC_DIR / "questions.yml"
+# Set 2 and later sets: other pages, collected later; they check whether fixes made from set 1's misses
+# generalise, so only their figures are shown (never their misses) where editors and engineers look for
+# what to fix.
+SET_2 = REALISTIC_DIR / "questions_2.yml"
+
+
+def discover_sets(directory: Path = REALISTIC_DIR) -> Dict[str, Path]:
+    """Every realistic set, in the order collected: questions.yml is set 1, questions_<n>.yml set n."""
+    numbered = {1: directory / "questions.yml"} if (directory / "questions.yml").exists() else {}
+    for path in directory.glob("questions_*.yml"):
+        if path.stem.split("_", 1)[1].isdigit():
+            numbered[int(path.stem.split("_", 1)[1])] = path
+    return {f"set {n}": numbered[n] for n in sorted(numbered)}
+
+
+SETS = discover_sets()
 LOOKUP_LABELS = {"lookup_clientondersteuner": {"find_clientondersteuner", "inform_location"},
                  "lookup_zorgkantoor": {"find_zorgkantoor"}}
 OUT_OF_SCOPE = {"out_of_scope", "nlu_fallback"}
@@ -90,12 +103,12 @@ def misses(items: Sequence[Dict[str, Any]], predicted: Sequence[str]) -> List[Di
 
 
 def figures_only(result: Optional[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
-    """A set's scores without its misses: what is shown of set 2 (see ``SET_2``)."""
+    """A set's scores without its misses: what is shown of set 2 and later (see ``SET_2``)."""
     return None if result is None else {k: v for k, v in result.items() if k != "misses"}
 
 
 def evaluate_realistic_sets(model_path: Path, agent: Any = None) -> Dict[str, Optional[Dict[str, Any]]]:
-    """Each realistic set scored apart (never merged), one model load: {"set 1": ..., "set 2": ...}."""
+    """Each realistic set scored apart (never merged), one model load: {"set 1": ..., "set 2": ..., ...}."""
     agent = agent or load_agent(model_path)
     return {name: evaluate_realistic(model_path, agent, path) for name, path in SETS.items()}
 

@@ -98,7 +98,7 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
                  problems: Optional[List[Dict[str, Any]]] = None, publication: Optional[str] = None,
                  new_model: str = "", live_model: str = "", timings: Optional[Dict[str, float]] = None,
                  realistic: Optional[Dict[str, Any]] = None,
-                 realistic_2: Optional[Dict[str, Any]] = None) -> Path:
+                 later_sets: Optional[Dict[str, Dict[str, Any]]] = None) -> Path:
     """Write index.html, confusion.png and results.json into ``out_dir``; return the HTML path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     confusion_png(new, out_dir / "confusion.png")
@@ -106,7 +106,7 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
         "new_model": new_model, "live_model": live_model, "heldout": new.to_dict(),
         "live": live.to_dict() if live else None, "cross_validation": cv.to_dict() if cv else None,
         "decision": decision, "publication": publication, "problems": problems or [], "timings": timings or {},
-        "realistic": realistic, "realistic_2": realistic_2,
+        "realistic": realistic, "realistic_later_sets": later_sets or {},
     }, ensure_ascii=False, indent=1), encoding="utf-8")
     parts: List[str] = [f"<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
                         f"<title>Rapport nieuw model</title><style>{CSS}</style></head><body>",
@@ -174,8 +174,8 @@ def write_report(out_dir: Path, new: EvalResult, live: Optional[EvalResult] = No
         parts.append(_errors_table(cv.errors[:200], with_confidence=False))
     if realistic:
         parts.append(_realistic_section(realistic))
-    if realistic_2:
-        parts.append(_realistic_2_section(realistic_2))
+    for name, result in (later_sets or {}).items():
+        parts.append(_later_set_section(name, result))
     if problems:
         parts.append(f"<h2>Opmerkingen uit de controle ({len(problems)})</h2><ul>"
                      + "".join(f"<li><code>{_esc(p['path'])}:{p['line']}</code> {_esc(p['message'])}</li>"
@@ -209,12 +209,17 @@ def _realistic_section(realistic: Dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _realistic_2_section(realistic_2: Dict[str, Any]) -> str:
-    """The second realistic set: figures only, so that fixes are never made from its messages."""
-    return _set_heading("Echte vragen, tweede set", realistic_2,
-                        "Berichten van andere openbare pagina's (<code>tests/nlu/realistic/questions_2.yml</code>). "
-                        "Deze set toetst of verbeteringen na de eerste set ook werken op nieuwe berichten. Daarom "
-                        "staan hier alleen de cijfers, niet de gemiste berichten.")
+def _later_set_section(name: str, result: Dict[str, Any]) -> str:
+    """A later realistic set (set 2, 3, ...): figures only, so that fixes are never made from its messages."""
+    from editor.realistic import SETS
+
+    path = SETS.get(name)
+    where = f" (<code>{_esc(str(path.relative_to(ROOT)))}</code>)" if path else ""
+    number = name.split()[-1]
+    return _set_heading(f"Echte vragen, set {_esc(number)}", result,
+                        f"Berichten van andere openbare pagina's{where}. Deze set toetst of verbeteringen na de "
+                        "eerste set ook werken op nieuwe berichten. Daarom staan hier alleen de cijfers, niet de "
+                        "gemiste berichten.")
 
 
 def _set_heading(title: str, result: Dict[str, Any], explanation: str) -> str:

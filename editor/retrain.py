@@ -172,12 +172,13 @@ def gate_and_report(measured: Measured, cv: Optional[EvalResult], new_model: Pat
     from editor.realistic import evaluate_realistic_sets, figures_only
 
     realistic_sets = evaluate_realistic_sets(new_model)
-    realistic, realistic_2 = realistic_sets["set 1"], figures_only(realistic_sets["set 2"])
-    for name, result in (("", realistic), (", tweede set", realistic_2)):
+    realistic = realistic_sets.pop("set 1", None)
+    later_sets = {name: figures_only(result) for name, result in realistic_sets.items() if result is not None}
+    for name, result in (("set 1", realistic), *later_sets.items()):
         if result is not None:
-            print(f"Echte vragen (tests/nlu/realistic{name}): {result['accuracy']:.0%} goed van {result['covered']}.")
+            print(f"Echte vragen (tests/nlu/realistic, {name}): {result['accuracy']:.0%} goed van {result['covered']}.")
     report_args: Dict[str, Any] = dict(new=new, live=live if live is not new else None, cv=cv,
-                                       decision=decision.to_dict(), realistic=realistic, realistic_2=realistic_2,
+                                       decision=decision.to_dict(), realistic=realistic, later_sets=later_sets,
                                        problems=[p.to_dict() for p in problems], new_model=_rel(new_model),
                                        live_model=_rel(live_model) if live_model else "", timings=timings)
     index = write_report(report_dir, **report_args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from editor.realistic import by_kind, expected_labels, is_right, misses
-from editor.report import _realistic_2_section, _realistic_section
+from editor.report import _later_set_section, _realistic_section
 
 ITEMS = [
     {"text": "Wat is logeeropvang?", "kind": "question", "expect": "faq/logeeropvang"},
@@ -39,11 +39,11 @@ def test_report_section_lists_misses_by_kind_escaped() -> None:
     assert "Train er nooit op" in html
 
 
-def test_second_set_section_shows_figures_but_never_its_messages() -> None:
+def test_later_set_section_shows_figures_but_never_its_messages() -> None:
     realistic_2 = {"accuracy": 0.8, "covered": 5, "by_kind": by_kind(ITEMS, PREDICTED),
                    "misses": misses(ITEMS, PREDICTED)}
-    html = _realistic_2_section(realistic_2)
-    assert "tweede set (80% goed van 5)" in html and "verhalen" in html
+    html = _later_set_section("set 2", realistic_2)
+    assert "set 2 (80% goed van 5)" in html and "verhalen" in html and "questions_2.yml" in html
     assert not any(item["text"] in html for item in ITEMS)
 
 

@@ -11,6 +11,7 @@ from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTE
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bench.safety_bench import discover_test_sets
 from ops.model_state import ROOT
 from safety.classifier import SafetyClassifier, decide, read_examples
 from safety.levels import Level
@@ -152,7 +153,14 @@ def test_policy_follows_the_answer_to_the_check_question(answer: str, expected: 
 
 # --- the safety test set: public sources, apart from training -----------------------------------
 
-TEST_SETS = [ROOT / "tests" / "safety", ROOT / "tests" / "safety_b", ROOT / "tests" / "safety_c"]
+TEST_SETS = list(discover_test_sets().values())
+
+
+def test_safety_test_sets_are_found_in_the_order_they_were_collected(tmp_path: Path) -> None:
+    for name in ("safety", "safety_c", "safety_b", "safety_old", "safety_units.py"):
+        (tmp_path / name).mkdir()
+    assert list(discover_test_sets(tmp_path)) == ["A", "B", "C"]
+    assert TEST_SETS[:3] == [ROOT / "tests" / name for name in ("safety", "safety_b", "safety_c")]
 
 
 def _test_items(directories: List[Path] = TEST_SETS) -> List[dict]:
