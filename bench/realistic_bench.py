@@ -92,6 +92,11 @@ def score(items: Sequence[Dict[str, Any]], answers: Sequence[Dict[str, Any]]) ->
 REPLIES = {"set 1": "realistic_replies.jsonl", "set 2": "realistic_2_replies.jsonl"}
 
 
+def replies_file(name: str) -> str:
+    """Where a set's replies go: results/realistic_<n>_replies.jsonl (git-ignored from set 2 on)."""
+    return REPLIES.get(name, f"realistic_{name.split()[-1]}_replies.jsonl")
+
+
 def summary_rows(sets: Dict[str, Dict[str, Any]]) -> List[str]:
     """One row per set, side by side (never merged)."""
     rows = ["| set | messages | covered | top-1 accuracy (goal ≥ 0.85) | macro-F1 | word for word: n, accuracy "
@@ -130,7 +135,7 @@ def set_section(name: str, s: Dict[str, Any], with_misses: bool) -> List[str]:
     else:
         lines += [f"Misses: {s['n_misses']}, not listed here on purpose: this set checks whether fixes made "
                   f"from set 1's misses generalise, so nobody should tune on its messages "
-                  f"(the replies are written to results/{REPLIES.get(name, 'realistic_replies.jsonl')}, kept out of git).", ""]
+                  f"(the replies are written to results/{replies_file(name)}, kept out of git).", ""]
     return lines
 
 
@@ -159,7 +164,7 @@ def run(model: Path, paths: Dict[str, Path]) -> Dict[str, Any]:
             stack.stop()
     RESULTS.mkdir(exist_ok=True)
     for name, items in loaded.items():
-        with open(RESULTS / REPLIES.get(name, f"realistic_{name.replace(' ', '_')}_replies.jsonl"), "w",
+        with open(RESULTS / replies_file(name), "w",
                   encoding="utf-8") as out:
             for item, answer in zip(items, answers[name]):
                 out.write(json.dumps({**item, **answer, "right_label": is_right(item, answer["label"])},
