@@ -152,7 +152,8 @@ def test_policy_follows_the_answer_to_the_check_question(answer: str, expected: 
 
 # --- the safety test set: public sources, apart from training -----------------------------------
 
-TEST_SETS = [ROOT / "tests" / "safety", ROOT / "tests" / "safety_b", ROOT / "tests" / "safety_c"]
+TEST_SETS = [ROOT / "tests" / "safety", ROOT / "tests" / "safety_b", ROOT / "tests" / "safety_c",
+             ROOT / "tests" / "safety_d"]
 
 
 def _test_items(directories: List[Path] = TEST_SETS) -> List[dict]:
