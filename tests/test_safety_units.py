@@ -160,7 +160,7 @@ def test_safety_test_sets_are_found_in_the_order_they_were_collected(tmp_path: P
     for name in ("safety", "safety_c", "safety_b", "safety_old", "safety_units.py"):
         (tmp_path / name).mkdir()
     assert list(discover_test_sets(tmp_path)) == ["A", "B", "C"]
-    assert TEST_SETS[:3] == [ROOT / "tests" / name for name in ("safety", "safety_b", "safety_c")]
+    assert TEST_SETS[:4] == [ROOT / "tests" / name for name in ("safety", "safety_b", "safety_c", "safety_d")]
 
 
 def _test_items(directories: List[Path] = TEST_SETS) -> List[dict]:
