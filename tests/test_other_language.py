@@ -41,6 +41,15 @@ def test_other_scripts_are_detected() -> None:
     assert detect("Мне нужна помощь для мамы") == OTHER
 
 
+def test_every_example_of_the_english_intents_is_detected_as_english() -> None:
+    """data/other_language/english.yml trains English messages only: each must reach the English answer."""
+    english = Path(__file__).resolve().parents[1] / "data" / "other_language" / "english.yml"
+    blocks = yaml.safe_load(english.read_text(encoding="utf-8"))["nlu"]
+    examples = [line[2:] for block in blocks for line in block["examples"].splitlines() if line.startswith("- ")]
+    assert len(examples) >= 20
+    assert [text for text in examples if detect(text) != ENGLISH] == []
+
+
 def _reply(stack: Stack, text: str) -> str:
     return bot_texts(stack.send(_sender("answer"), text))
 
