@@ -137,9 +137,13 @@ class SafetyClassifier(GraphComponent):
             # alarms bounded at 1 % of all harmless examples and 2 % of the hard ones. With the
             # practical questions of safety/examples/practical.yml (2026-12-06) the search lowers
             # acute 0.3 -> 0.2 (cross-validated: acute misses 11.8 -> 9.4 %, violence 8.2 -> 7.7 %,
-            # exhausted 3.3 %, false alarms 0.73 -> 0.98 %, hard 1.53 -> 1.97 %: both bounds hold)
-            "acute_threshold": 0.2,       # p(acute)
-            "violence_threshold": 0.8,    # p(acute) + p(violence)
+            # exhausted 3.3 %, false alarms 0.73 -> 0.98 %, hard 1.53 -> 1.97 %: both bounds hold).
+            # With violence and despair told in people's own words (safety/examples/own_words.yml,
+            # 2026-12-06) 0.2 breaks both bounds (1.03 %, hard 2.21 %) and the search picks acute
+            # 0.3 and violence 0.7 (acute misses 12.0 %, violence 6.6 %, false alarms 0.86 %,
+            # hard 1.99 %). The bounds sit near the edge: other fold seeds move them by ~0.1 point.
+            "acute_threshold": 0.3,       # p(acute)
+            "violence_threshold": 0.7,    # p(acute) + p(violence)
             "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
             # an exhausted carer's answer adds Veilig Thuis and 113 from this p(acute) + p(violence)
