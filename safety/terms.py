@@ -19,12 +19,24 @@ _PERSON = r"(?:hem|haar|(?:mijn|m'n|de|onze)\s+" + _RELATIVE + r")"
 
 _PHRASES: Dict[Level, List[str]] = {
     Level.ACUTE: [
-        r"zelfmoord", r"su[iï]cid", r"zelfdoding",
+        # suicide as someone's thought, plan, attempt or threat now; the bare word is left to
+        # the classifier, which learnt it in both senses: it is also a school project about
+        # 113, a child's question about the news, and the bereaved after a suicide
+        # (safety/examples/practical.yml), for whom 112 and "denkt u aan zelfdoding?" miss the point
+        r"(?:zelfmoord|su[iï]cide|zelfdoding)s?(?:gedachte|neiging|plan|poging|wens)", r"su[iï]cida\w*",
+        r"\b(?:denk|denkt|dacht|denken|gedachten?|praat|praten|sprak|begint|begon)\s+(?:\w+\s+){0,3}(?:aan|over)\s+"
+        r"(?:zelfmoord|zelfdoding|su[iï]cide)\b",
+        r"\b(?:zelfmoord|zelfdoding|su[iï]cide)\s+(?:te\s+)?(?:plegen|pleeg|pleegt|doen)\b",
+        r"\bdreig\w*\s+(?:\w+\s+){0,2}met\s+(?:zelfmoord|zelfdoding)\b",
+        r"\boverw\w+\s+(?:\w+\s+){0,2}(?:zelfmoord|zelfdoding|su[iï]cide)\b",
+        r"^\W*(?:zelfmoord|zelfdoding|su[iï]cide)\W*$",
         r"\bdood\s+(?:willen|wil)\b", r"\bwil\s+(?:ik\s+|hij\s+|ze\s+|zij\s+)?dood(?:gaan)?\b",
         r"\bwil\s+niet\s+meer\s+leven\b", r"\bniet\s+meer\s+willen\s+leven\b",
         # indirect wishes to die, as 113 Zelfmoordpreventie lists them
         r"\b(?:wou|wilde|zou\s+willen)\s+dat\s+ik\s+(?:dood|er\s+niet\s+meer)\s+(?:was|ben|zou\s+zijn)\b",
-        r"\ber\s+niet\s+meer\s+(?:te\s+)?(?:willen\s+)?zijn\b(?!\s+voor)",
+        # a wish not to be here; not "als wij er niet meer zijn" (who cares for her after us?)
+        r"\ber\s+niet\s+meer\s+(?:te\s+)?willen\s+zijn\b", r"\ber\s+niet\s+meer\s+te\s+zijn\b",
+        r"\b(?:wil|wilde|wou|liefst|liefste)\s+(?:\w+\s+){0,2}er\s+(?:\w+\s+)?niet\s+meer\s+(?:\w+\s+)?zijn\b(?!\s+voor)",
         r"\buit\s+het\s+leven\s+(?:te\s+)?stappen\b", r"\bmezelf\s+(?:te\s+)?doden\b",
         r"\b(?:maar\s+)?beter\s+dood\b", r"\bafscheidsbrief",
         r"\bwaarom\s+zou\s+ik\s+(?:nog\s+)?(?:blijven\s+)?leven\b",
@@ -42,7 +54,8 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:heeft|hebben)\s+(?:me|mij)\s+(?:net|zojuist|nu)\s+geslagen\b",
         r"\bmet\s+een\s+mes\b", r"\bwurg",
         # in English (a message in English is answered in English, nlp/other_language.py)
-        r"\bkill\s+myself\b", r"\bwants?\s+to\s+die\b", r"\bend\s+(?:my|his|her)\s+life\b",
+        r"\bkill\s+myself\b", r"\bwants?\s+to\s+die\b", r"\bsuicidal\b", r"\bcommit\s+suicide\b",
+        r"\bend\s+(?:my|his|her)\s+life\b",
         r"\bnot\s+breathing\b", r"\bunconscious\b",
     ],
     Level.VIOLENCE: [

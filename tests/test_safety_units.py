@@ -26,6 +26,13 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
 @pytest.mark.parametrize("text, level", [
     ("ik wil dood", Level.ACUTE),
     ("Ik denk aan zelfmoord", Level.ACUTE),
+    ("ik heb al weken suïcidale gedachten", Level.ACUTE),
+    ("mijn zoon dreigt met zelfmoord", Level.ACUTE),
+    ("ik overweeg zelfdoding", Level.ACUTE),
+    ("zelfmoord", Level.ACUTE),
+    ("ik wil er gewoon niet meer zijn", Level.ACUTE),
+    ("ik denk er steeds vaker aan om er niet meer te zijn", Level.ACUTE),
+    ("my wife is suicidal", Level.ACUTE),
     ("hij heeft me net geslagen", Level.ACUTE),
     ("mijn vader is bewusteloos", Level.ACUTE),
     ("ik heb mijn moeder een klap gegeven", Level.VIOLENCE),
@@ -49,6 +56,10 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "mijn vader heeft vorig jaar een beroerte gehad, welke hulp is er?",
     "het slaat nergens op dat de aanvraag zo lang duurt",
     "wat doet Veilig Thuis eigenlijk?",
+    # suicide as a subject, not a thought now: left to the classifier, which learnt both senses
+    "ik maak een werkstuk over 113 zelfmoordpreventie",
+    "mijn broer heeft zelfmoord gepleegd, waar vind ik lotgenoten voor nabestaanden?",
+    "wie zorgt er voor onze dochter als wij er niet meer zijn?",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
