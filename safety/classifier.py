@@ -142,8 +142,13 @@ class SafetyClassifier(GraphComponent):
             # 2026-12-06) 0.2 breaks both bounds (1.03 %, hard 2.21 %) and the search picks acute
             # 0.3 and violence 0.7 (acute misses 12.0 %, violence 6.6 %, false alarms 0.86 %,
             # hard 1.99 %). The bounds sit near the edge: other fold seeds move them by ~0.1 point.
-            "acute_threshold": 0.3,       # p(acute)
-            "violence_threshold": 0.7,    # p(acute) + p(violence)
+            # With 750 more FAQ examples (English, carers' stories; harmless here) 0.3 / 0.7 gives
+            # 1.04 % false alarms, mostly stories about money and housekeeping that the financial-
+            # abuse examples pull to violence, and the search picks acute 0.2, violence 0.9
+            # (acute misses 10.5 %, violence 14.1 %, false alarms 0.94 %, hard 1.90 %); between
+            # 0.35 and 0.9 a message decided exhausted still gets the Veilig Thuis line (at_risk)
+            "acute_threshold": 0.2,       # p(acute)
+            "violence_threshold": 0.9,    # p(acute) + p(violence)
             "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
             # an exhausted carer's answer adds Veilig Thuis and 113 from this p(acute) + p(violence)
