@@ -89,12 +89,10 @@ def score(items: Sequence[Dict[str, Any]], answers: Sequence[Dict[str, Any]]) ->
     }
 
 
-REPLIES = {"set 1": "realistic_replies.jsonl", "set 2": "realistic_2_replies.jsonl"}
-
-
 def replies_file(name: str) -> str:
-    """Where a set's replies go: results/realistic_<n>_replies.jsonl (git-ignored from set 2 on)."""
-    return REPLIES.get(name, f"realistic_{name.split()[-1]}_replies.jsonl")
+    """Where a set's replies go: results/realistic_replies.jsonl for set 1, else
+    results/realistic_<n>_replies.jsonl (git-ignored: later sets are figures-only)."""
+    return "realistic_replies.jsonl" if name == "set 1" else f"realistic_{name.split()[-1]}_replies.jsonl"
 
 
 def summary_rows(sets: Dict[str, Dict[str, Any]]) -> List[str]:
@@ -164,8 +162,7 @@ def run(model: Path, paths: Dict[str, Path]) -> Dict[str, Any]:
             stack.stop()
     RESULTS.mkdir(exist_ok=True)
     for name, items in loaded.items():
-        with open(RESULTS / replies_file(name), "w",
-                  encoding="utf-8") as out:
+        with open(RESULTS / replies_file(name), "w", encoding="utf-8") as out:
             for item, answer in zip(items, answers[name]):
                 out.write(json.dumps({**item, **answer, "right_label": is_right(item, answer["label"])},
                                      ensure_ascii=False) + "\n")

@@ -40,7 +40,6 @@ from safety.channel_reply import response_text
 from safety.levels import CHECK_RESPONSE, LABEL_OF, RESPONSE_OF_INTENT, INTENT_OF
 
 
-
 def discover_test_sets(tests_dir: Path = ROOT / "tests") -> Dict[str, Path]:
     """The safety test sets in the order collected: tests/safety is set A, tests/safety_<x> set X.
 

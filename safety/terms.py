@@ -54,7 +54,7 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:heeft|hebben)\s+(?:me|mij)\s+(?:net|zojuist|nu)\s+geslagen\b",
         r"\bmet\s+een\s+mes\b", r"\bwurg",
         # in English (a message in English is answered in English, nlp/other_language.py)
-        r"\bkill\s+myself\b", r"\bwants?\s+to\s+die\b", r"\bsuicidal\b", r"\bcommit\s+suicide\b",
+        r"\bkill\s+myself\b", r"\bwants?\s+to\s+die\b", r"\bcommit\s+suicide\b",  # "suicidal": above
         r"\bend\s+(?:my|his|her)\s+life\b",
         r"\bnot\s+breathing\b", r"\bunconscious\b",
     ],
