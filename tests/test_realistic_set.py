@@ -9,6 +9,7 @@ from editor.content import example_key
 from editor.evaluate import training_examples
 from editor.realistic import SET, SET_2, SETS, discover_sets, expected_labels, load_set
 from editor.settings import ROOT
+from tests.source_pages import page_key, pages_in
 
 KINDS = {"question", "story", "place", "english", "out_of_scope"}
 SIZES = {SET: 190, SET_2: 200}  # later sets: at least 150 messages each
@@ -38,17 +39,8 @@ def test_realistic_messages_are_never_trained_on(path) -> None:
     assert overlap == []
 
 
-def page_key(url: str) -> str:
-    """The same page however it is written: no scheme, www., query, fragment or trailing slash."""
-    url = re.sub(r"^https?://(www\.)?", "", url.strip().lower())
-    return url.split("#")[0].split("?")[0].rstrip("/")
-
-
 def safety_set_pages() -> set[str]:
-    pages: set[str] = set()
-    for path in sorted(ROOT.glob("tests/safety*/*.yml")):
-        pages |= {page_key(u) for u in re.findall(r"https?://[^\s'\"]+", path.read_text(encoding="utf-8"))}
-    return pages
+    return pages_in(sorted(ROOT.glob("tests/safety*/*.yml")))
 
 
 @pytest.mark.parametrize("name", list(SETS)[1:], ids=list(SETS)[1:])

@@ -6,11 +6,12 @@ sets, and no page dominates it. These checks read files only; they start no serv
 """
 from collections import Counter
 from pathlib import Path
-from typing import Dict, Iterator, List, Set
-from urllib.parse import urlsplit
+from typing import Dict, List, Set
 
 import pytest
 import yaml
+
+from tests.source_pages import page_key, pages_in
 
 ROOT = Path(__file__).resolve().parents[1]
 SET_D = ROOT / "tests" / "safety_d" / "messages.yml"
@@ -21,32 +22,8 @@ FIELDS = {"text", "level", "source"}
 MAX_PER_PAGE = 3
 
 
-def page_key(url: str) -> str:
-    """The page an address names: no scheme, no ``www.``, no query or fragment, no trailing slash."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return host + parts.path.rstrip("/")
-
-
-def _sources(node: object) -> Iterator[str]:
-    """Every ``source`` value anywhere in a loaded YAML document (the sets nest differently)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "source" and isinstance(value, str):
-                yield value
-            else:
-                yield from _sources(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _sources(value)
-
-
 def earlier_pages() -> Set[str]:
-    pages: Set[str] = set()
-    for directory in EARLIER_SETS:
-        for path in sorted(directory.glob("*.yml")):
-            pages |= {page_key(url) for url in _sources(yaml.safe_load(path.read_text(encoding="utf-8")))}
-    return pages
+    return pages_in(path for directory in EARLIER_SETS for path in sorted(directory.glob("*.yml")))
 
 
 @pytest.fixture(scope="module")
