@@ -172,24 +172,24 @@ def cross_validate(folds: int = 5, seed: int = 42, overrides: Optional[Dict[str,
     return {"folds": folds, "seed": seed, "n": len(texts), "per_level": result["per_level"]}
 
 
-def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float = 0.02,
-                      max_check: float = 0.03, max_exhausted_on_none: float = 0.03,
-                      overrides: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-    """Thresholds with the fewest misses (acute and violence first) whose cross-validated
-    false alarms stay within bounds: on all harmless training examples, and on the hard ones
-    (``safety/examples``: harmless messages with the same words as danger), which the bound on
-    all examples alone let rise to 2.3 % because the assistant's FAQ questions dilute them."""
+# fold seeds the threshold search averages over: with one seed, the rates of neighbouring
+# thresholds differed by less than other seeds moved them (stop 15: 1.04 % false alarms at one seed)
+THRESHOLD_SEEDS = (42, 1, 2)
+THRESHOLD_GRID = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+
+
+def _rates_per_threshold(texts: Sequence[str], labels: Sequence[str],
+                         probabilities: Sequence[Dict[str, float]], hard_count: int,
+                         config: Dict[str, Any]) -> Dict[Tuple[float, ...], Dict[str, float]]:
+    """Misses and false alarms of one out-of-fold run at every point of the threshold grid."""
     import itertools
 
     import numpy as np
 
-    from safety.classifier import SafetyClassifier, read_examples
     from safety.terms import phrase_level
 
-    config = {**SafetyClassifier.get_default_config(), **(overrides or {})}
-    texts, labels, probabilities = out_of_fold(config)
     label = np.array(labels)
-    hard = np.arange(len(texts)) < len(read_examples(ROOT / config["examples"]))  # they come first
+    hard = np.arange(len(texts)) < hard_count  # the safety examples come first
     p = {name: np.array([row.get(name, 0.0) for row in probabilities])
          for name in ("acute", "violence", "exhausted", "none")}
     words = np.array([len(text.split()) for text in texts])
@@ -198,8 +198,8 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float
     danger = p["acute"] + p["violence"]
     any_level = danger + p["exhausted"]
     none = label == "none"
-    best: Optional[Tuple[Tuple[float, ...], Dict[str, Any], Dict[str, float]]] = None
-    grid = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    rates: Dict[Tuple[float, ...], Dict[str, float]] = {}
+    grid = THRESHOLD_GRID
     for a, v, e, c in itertools.product(grid, grid, grid, [0.15, 0.2, 0.25, 0.3, 0.35]):
         if not (v >= a * 0.5 and c < v):
             continue
@@ -209,23 +209,45 @@ def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float
                                np.where(danger >= v, 2, np.where(any_level >= e, 1, 0)))
         level = np.maximum(model_level, floor)
         check = (level == 0) & (danger >= c)
-        r = {"acute": float((level[label == "acute"] != 3).mean()),
-             "violence": float((level[label == "violence"] < 2).mean()),  # as is_miss
-             "exhausted": float((level[label == "exhausted"] < 1).mean()),
-             "false_alarm": float((level[none] >= 2).mean()),
-             "hard_false_alarm": float((level[none & hard] >= 2).mean()),
-             "check_on_none": float(check[none].mean()),
-             "exhausted_on_none": float((level[none] == 1).mean())}
+        rates[(a, v, e, c)] = {
+            "acute": float((level[label == "acute"] != 3).mean()),
+            "violence": float((level[label == "violence"] < 2).mean()),  # as is_miss
+            "exhausted": float((level[label == "exhausted"] < 1).mean()),
+            "false_alarm": float((level[none] >= 2).mean()),
+            "hard_false_alarm": float((level[none & hard] >= 2).mean()),
+            "check_on_none": float(check[none].mean()),
+            "exhausted_on_none": float((level[none] == 1).mean())}
+    return rates
+
+
+def choose_thresholds(max_false_alarm: float = 0.01, max_hard_false_alarm: float = 0.02,
+                      max_check: float = 0.03, max_exhausted_on_none: float = 0.03,
+                      overrides: Optional[Dict[str, Any]] = None,
+                      seeds: Sequence[int] = THRESHOLD_SEEDS) -> Dict[str, Any]:
+    """Thresholds with the fewest misses (acute and violence first) whose cross-validated
+    false alarms stay within bounds: on all harmless training examples, and on the hard ones
+    (``safety/examples``: harmless messages with the same words as danger), which the bound on
+    all examples alone let rise to 2.3 % because the assistant's FAQ questions dilute them.
+    Every rate is the mean over the fold seeds in ``seeds``."""
+    from safety.classifier import SafetyClassifier, read_examples
+
+    config = {**SafetyClassifier.get_default_config(), **(overrides or {})}
+    hard_count = len(read_examples(ROOT / config["examples"]))
+    runs = [_rates_per_threshold(*out_of_fold(config, seed=seed), hard_count, config) for seed in seeds]
+    best: Optional[Tuple[Tuple[float, ...], Dict[str, Any], Dict[str, float]]] = None
+    for point in runs[0]:
+        r = {name: sum(run[point][name] for run in runs) / len(runs) for name in runs[0][point]}
         if (r["false_alarm"] > max_false_alarm or r["hard_false_alarm"] > max_hard_false_alarm
                 or r["check_on_none"] > max_check or r["exhausted_on_none"] > max_exhausted_on_none):
             continue
         key = (r["acute"] + r["violence"], r["exhausted"], r["check_on_none"] + r["exhausted_on_none"])
         if best is None or key < best[0]:
+            a, v, e, c = point
             best = (key, {"acute_threshold": a, "violence_threshold": v, "exhausted_threshold": e,
                           "check_threshold": c}, {k: round(x, 4) for k, x in r.items()})
     if best is None:
         raise SystemExit("no thresholds within the bounds")
-    return {"thresholds": best[1], "cross_validated": best[2]}
+    return {"thresholds": best[1], "seeds": list(seeds), "cross_validated": best[2]}
 
 
 # the model settings --choose-model compares (each with its own best thresholds)
@@ -240,7 +262,7 @@ def choose_model() -> List[Dict[str, Any]]:
     rows = []
     for settings in MODEL_GRID:
         try:
-            rows.append({"settings": settings, **choose_thresholds(overrides=settings)})
+            rows.append({"settings": settings, **choose_thresholds(overrides=settings, seeds=(42,))})
         except SystemExit:
             continue  # no thresholds within the bounds
     return sorted(rows, key=lambda r: (r["cross_validated"]["acute"] + r["cross_validated"]["violence"],
@@ -313,7 +335,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                              "training data and print them (no test set is read)")
     parser.add_argument("--choose-model", action="store_true",
                         help="compare the model settings of MODEL_GRID, each with its best thresholds "
-                             "(cross-validation on the training data only; about 40 minutes on 2 cores)")
+                             "(cross-validation on the training data only, one fold seed; about 40 minutes on 2 cores)")
     args = parser.parse_args(argv)
     if args.choose_model:
         print(json.dumps(choose_model(), indent=1))

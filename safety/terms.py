@@ -44,7 +44,9 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:zichzelf|mezelf|mijzelf)\s+(?:te\s+)?(?:snijden|snijdt|snij|beschadig\w*)\b",
         r"\ber\s+(?:\w+\s+){0,2}een\s+einde?\s+aan\s+(?:te\s+)?maken\b",
         r"\b(?:snijdt|snijd|snij)\s+(?:zichzelf|mezelf|mijzelf)\b",
-        r"\beinde?\s+aan\s+(?:mijn|m'n|het|zijn|haar)\s+leven\b",
+        # not "heeft een einde aan zijn leven gemaakt": a death in the past, told by the bereaved
+        # (the classifier decides that one); "wil / probeerde een einde aan mijn leven te maken" stays
+        r"\beinde?\s+aan\s+(?:mijn|m'n|het|zijn|haar)\s+leven\b(?!\s+(?:\w+\s+)?gemaakt\b)",
         r"\b(?:mezelf|mijzelf|zichzelf)\s+(?:iets\s+)?aan\s*(?:te\s+)?doen\b",
         r"\b(?:mezelf|mijzelf|zichzelf)\s+van\s+kant\b",
         r"\bleven\s+be[eë]indigen\b",

@@ -1,7 +1,7 @@
 """The page a test message came from, compared however its address is written.
 
 Shared by the checks that keep every test set's pages apart from the sets collected before it
-(tests/test_realistic_set.py, tests/test_safety_d_set.py)."""
+(tests/test_realistic_set.py, tests/test_fresh_safety_sets.py)."""
 from __future__ import annotations
 
 import re

@@ -31,6 +31,8 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("ik overweeg zelfdoding", Level.ACUTE),
     ("zelfmoord", Level.ACUTE),
     ("ik wil er gewoon niet meer zijn", Level.ACUTE),
+    ("ik wil een einde aan mijn leven maken", Level.ACUTE),
+    ("hij heeft geprobeerd een einde aan zijn leven te maken", Level.ACUTE),
     ("ik denk er steeds vaker aan om er niet meer te zijn", Level.ACUTE),
     ("my wife is suicidal", Level.ACUTE),
     ("hij heeft me net geslagen", Level.ACUTE),
@@ -60,6 +62,7 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "ik maak een werkstuk over 113 zelfmoordpreventie",
     "mijn broer heeft zelfmoord gepleegd, waar vind ik lotgenoten voor nabestaanden?",
     "wie zorgt er voor onze dochter als wij er niet meer zijn?",
+    "mijn zus heeft vorig jaar een einde aan haar leven gemaakt, hoe help ik haar kinderen?",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
