@@ -44,6 +44,9 @@ from ops.model_state import current_model
 from ops.stack import Stack
 
 ENGLISH_MARKERS = (" the ", " you ", " your ", " is ", " can ", " and ")
+# the realistic sets hold no danger (their collectors left it to the safety sets), so every one of
+# these replies is a false alarm in the sense of issue 11's goal (at most 1 in 100)
+ALARM_LABELS = ("safety_acute", "safety_violence")
 
 
 def scored_label(item: Dict[str, Any], predicted: str) -> str:
@@ -84,6 +87,7 @@ def score(items: Sequence[Dict[str, Any]], answers: Sequence[Dict[str, Any]]) ->
         "no_topic": {"n": len(no_topic),
                      "replies": dict(Counter(a["label"] for _, a in no_topic).most_common())},
         "english": {"n": len(english), "reply_in_english": sum(looks_english(a["replies"]) for _, a in english)},
+        "alarms": sum(a["label"] in ALARM_LABELS for a in answers),
         "misses": misses(items, [a["label"] for a in answers]),
         "n_misses": len(misses(items, [a["label"] for a in answers])),
     }
@@ -98,15 +102,17 @@ def replies_file(name: str) -> str:
 def summary_rows(sets: Dict[str, Dict[str, Any]]) -> List[str]:
     """One row per set, side by side (never merged)."""
     rows = ["| set | messages | covered | top-1 accuracy (goal ≥ 0.85) | macro-F1 | word for word: n, accuracy "
-            "| labels < 60 % | English replies in English | labels accepted per message |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "| labels < 60 % | English replies in English | labels accepted per message "
+            "| acute or violence reply (harmless messages; safety goal ≤ 1 %) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for name, entry in sets.items():
         s = entry["score"]
         low = sum(1 for v in s["per_label"].values() if v["right"] < 0.6)
         rows.append(f"| {name} (`{entry['path']}`) | {s['n']} | {s['covered']} | **{s['accuracy']:.3f}** | "
                     f"{s['macro_f1']:.3f} | {s['verbatim']['n']}, {s['verbatim']['accuracy']:.3f} | "
                     f"{low} of {len(s['per_label'])} | {s['english']['reply_in_english']} of {s['english']['n']} | "
-                    f"{s.get('labels_accepted_per_message', '–')} |")
+                    f"{s.get('labels_accepted_per_message', '–')} | "
+                    f"{_alarm_cell(s)} |")
     kinds = sorted({k for entry in sets.values() for k in entry["score"]["by_kind"]})
     rows += ["", "A set that accepts more labels per message is easier: compare each set with itself across "
              "models, not the sets with each other."]
@@ -119,6 +125,12 @@ def summary_rows(sets: Dict[str, Dict[str, Any]]) -> List[str]:
             cells.append(f"{v['n']}, {v['accuracy']:.3f}" if v else "–")
         rows.append(f"| {kind} | " + " | ".join(cells) + " |")
     return rows
+
+
+def _alarm_cell(s: Dict[str, Any]) -> str:
+    if "alarms" not in s:
+        return "–"
+    return f"{s['alarms']} = {s['alarms'] / max(s['n'], 1):.1%}"
 
 
 def set_section(name: str, s: Dict[str, Any], with_misses: bool) -> List[str]:
