@@ -5,11 +5,14 @@ this module only chooses one from the topic the classifier found (``nlp.other_la
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.location import SLOT_PC4, outcome_for, stated_place
+from lookup import Status, get_lookup
 from nlp.language import ENGLISH
 
 ROUTES = "utter_english_routes"
@@ -73,6 +76,26 @@ ENGLISH_ANSWER_OF_TOPIC = {
 }
 
 
+def english_place_note(tracker: Tracker) -> Tuple[Optional[str], List[EventType]]:
+    """A sentence naming the gemeente of the place an English message names, and the slots that
+    remember it (a later lookup uses it); nothing when no place is named or it is not sure."""
+    latest = tracker.latest_message or {}
+    place = stated_place(str(latest.get("text") or ""), latest.get("entities") or [])
+    if not place:
+        return None, []
+    lookup = get_lookup()
+    res = lookup.resolve(place)
+    if res.status is not Status.RESOLVED or not res.gm_code or res.via == "fuzzy":
+        return None, []
+    gemeente = lookup.short_name(res.gm_code)
+    named = res.matched_name or place
+    where = (f"{named} is in the municipality (gemeente) of {gemeente}"
+             if named.lower() != str(gemeente).lower() else f"Your municipality (gemeente) is {gemeente}")
+    slots = outcome_for(lookup, res, tracker.get_slot(SLOT_PC4)).slots
+    return (f"{where}: call 14 followed by your area code, or see its website.",
+            [SlotSet(name, value) for name, value in slots.items()])
+
+
 class ActionAnswerOtherLanguage(Action):
     """English: the topic's English answer, else the routes in English.
 
@@ -89,4 +112,9 @@ class ActionAnswerOtherLanguage(Action):
         if language.get("code") == ENGLISH:
             response = ENGLISH_ANSWER_OF_TOPIC.get(str(language.get("topic")), ROUTES)
         dispatcher.utter_message(response=response)
-        return []
+        if language.get("code") != ENGLISH:
+            return []
+        note, events = english_place_note(tracker)  # a place named in English is not dropped
+        if note:
+            dispatcher.utter_message(text=note)
+        return events

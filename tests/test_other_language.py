@@ -97,3 +97,16 @@ def test_danger_in_english_gets_the_acute_answer(stack: Stack) -> None:
 def test_dutch_question_is_answered_in_dutch(stack: Stack) -> None:
     reply = _reply(stack, "Wat kost een cliëntondersteuner?")
     assert "Dutch-speaking" not in reply and "gratis" in reply
+
+
+@pytest.mark.server
+def test_a_place_named_in_english_is_used_not_dropped(stack: Stack) -> None:
+    sender = _sender("place")
+    replies = [m["text"] for m in stack.send(sender, "We live in Heteren. Where can my mother get help at home?")
+               if m.get("text")]
+    assert replies[0].startswith("I am a Dutch-speaking assistant")  # the topic's English answer
+    assert replies[-1] == ("Heteren is in the municipality (gemeente) of Overbetuwe: "
+                          "call 14 followed by your area code, or see its website.")
+    # the place is remembered: a lookup afterwards needs no question about the woonplaats
+    later = bot_texts(stack.send(sender, "Waar vind ik een cliëntondersteuner?"))
+    assert "Overbetuwe" in later and "In welke gemeente woont u?" not in later
