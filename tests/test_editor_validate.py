@@ -147,7 +147,7 @@ def test_b1_answer_length(project: Path) -> None:
     topic = project / "data/faq/kosten.yml"
     replace(topic, "Het kost u niets.", "Het kost u niets. " + "Dat is fijn voor u. " * 25)
     (problem,) = errors(run(project), "b1-length")
-    assert "te lang" in problem.message and "maximaal 80" in problem.message
+    assert "te lang" in problem.message and "maximaal 100" in problem.message
 
 
 def test_button_to_unknown_topic(project: Path) -> None:
