@@ -97,3 +97,10 @@ def test_danger_in_english_gets_the_acute_answer(stack: Stack) -> None:
 def test_dutch_question_is_answered_in_dutch(stack: Stack) -> None:
     reply = _reply(stack, "Wat kost een cliëntondersteuner?")
     assert "Dutch-speaking" not in reply and "gratis" in reply
+
+
+@pytest.mark.server
+def test_english_question_near_our_field_gets_the_english_routes_not_a_topic(stack: Stack) -> None:
+    reply = _reply(stack, "Can I change to a different health insurance company next January?")
+    assert reply == RESPONSES["utter_english_out_of_scope"]
+    assert "health insurer" in reply and "14 followed by your area code" in reply
