@@ -73,6 +73,7 @@ ENGLISH_ANSWER_OF_TOPIC = {
     "faq/palliatieve_zorg_thuis": "utter_english_palliative_care",
     "faq/dagbesteding": "utter_english_day_care",
     "faq/eigen_bijdrage_wlz": "utter_english_wlz_contribution",
+    "out_of_scope": "utter_english_out_of_scope",
 }
 
 

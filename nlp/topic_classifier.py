@@ -55,6 +55,7 @@ SPACY_DOC = "text_spacy_doc"
 PLACEHOLDERS = {"postcode": " postcodeplek ", "gemeente": " gemeenteplek "}
 RANKING_LENGTH = 10
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
+OUT_OF_SCOPE = "out_of_scope"
 EMBEDDING = "embedding"  # the FeatureUnion part that holds no fitted state (nothing to store)
 
 
@@ -120,6 +121,10 @@ class TopicClassifier(IntentClassifier, GraphComponent):
                 # confidence the message is not taken as one (a "tot ziens" to gibberish ends
                 # the conversation); the fallback asks instead
                 "small_talk_min_confidence": 0.4,
+                # out_of_scope (a decline with routes) likewise: since its examples came near
+                # our field (issue 13) gibberish lands there at 0.3-0.4, while near-field
+                # questions score 0.7-0.99; below this the fallback offers topics instead
+                "out_of_scope_min_confidence": 0.5,
                 # topics whose answer speaks of harm (ontspoorde zorg: a carer who hits or
                 # neglects, Veilig Thuis, 112) answer only when this sure; below it the fallback
                 # offers topics. A message with danger in it gets the safety classifier's answer
@@ -196,10 +201,12 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return exp / exp.sum(axis=1, keepdims=True)
 
     def _min_confidence(self, intent: str, topics: List[Dict[str, Any]]) -> float:
-        """The confidence below which the top intent is not answered (small talk, and the
+        """The confidence below which the top intent is not answered (small talk, out_of_scope, and the
         topics in ``sure_only_topics``); 0 for everything else."""
         if intent in SMALL_TALK:
             return float(self.config["small_talk_min_confidence"])
+        if intent == OUT_OF_SCOPE:
+            return float(self.config["out_of_scope_min_confidence"])
         if intent == self.config["retrieval_intent"] and topics:
             return float(self.config["sure_only_topics"].get(topics[0][INTENT_RESPONSE_KEY], 0.0))
         return 0.0

@@ -46,10 +46,13 @@ def _dutch_answer(topic: str) -> str:
 
 
 def _dutch_sources(response: str) -> str:
-    """All Dutch answers of the FAQ topics mapped to one English response."""
-    topics = [t for t, r in ENGLISH_ANSWER_OF_TOPIC.items() if r == response and t.startswith("faq/")]
-    assert topics, f"{response} renders no Dutch FAQ topic"
-    return " ".join(_dutch_answer(topic) for topic in topics)
+    """All Dutch answers mapped to one English response: FAQ topics, or a reply in domain.yml
+    for an intent that is not a topic (``out_of_scope`` renders ``utter_out_of_scope``)."""
+    topics = [t for t, r in ENGLISH_ANSWER_OF_TOPIC.items()
+              if r == response and (t.startswith("faq/") or f"utter_{t}" in RESPONSES)]
+    assert topics, f"{response} renders no Dutch answer"
+    return " ".join(_dutch_answer(topic) if topic.startswith("faq/") else RESPONSES[f"utter_{topic}"]
+                    for topic in topics)
 
 
 def _phones(text: str) -> Set[str]:

@@ -38,6 +38,18 @@ def test_crisis_points_to_real_help_first(stack: Stack, message: str) -> None:
     assert "113" in text and "112" in text
 
 
+@pytest.mark.parametrize("question", [
+    "kan ik in december nog wisselen van zorgverzekering",
+    "wat zijn de bijwerkingen van omeprazol",
+    "wanneer ga ik met aow",
+])
+def test_a_question_near_our_field_is_declined_with_routes(stack: Stack, question: str) -> None:
+    """Insurance, medicine and pensions are close to care but no topic answers them (issue 13)."""
+    text = bot_texts(stack.send(f"core-oos-{len(question)}", question))
+    assert text.startswith("Die vraag kan ik niet beantwoorden.")
+    assert "14 + het netnummer" in text and "huisarts of apotheek" in text and "zorgverzekeraar" in text
+
+
 def test_an_unclear_story_is_thanked_not_doubted(stack: Stack) -> None:
     reply = stack.send("core-story", "Blub flarp zwiebel plomp. Qwrtz brak flimp dros snurf kwebbel tjirp mulp.")
     text = bot_texts(reply)

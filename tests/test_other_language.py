@@ -110,3 +110,10 @@ def test_a_place_named_in_english_is_used_not_dropped(stack: Stack) -> None:
     # the place is remembered: a lookup afterwards needs no question about the woonplaats
     later = bot_texts(stack.send(sender, "Waar vind ik een cliëntondersteuner?"))
     assert "Overbetuwe" in later and "In welke gemeente woont u?" not in later
+
+
+@pytest.mark.server
+def test_english_question_near_our_field_gets_the_english_routes_not_a_topic(stack: Stack) -> None:
+    reply = _reply(stack, "Can I change to a different health insurance company next January?")
+    assert reply == RESPONSES["utter_english_out_of_scope"]
+    assert "health insurer" in reply and "14 followed by your area code" in reply
