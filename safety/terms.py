@@ -93,6 +93,29 @@ _COMPILED: List[Tuple[Level, Pattern[str]]] = [
     (level, re.compile("|".join(patterns), re.IGNORECASE))
     for level, patterns in sorted(_PHRASES.items(), reverse=True)
 ]
+# A violence phrase that is denied ("ik wil hem niet opsluiten", "ik heb haar nooit geslagen",
+# "hij slaat me niet") or a safety belt in a vehicle ("mijn moeder zit veilig vastgebonden in de
+# rolstoeltaxi") does not floor: the classifier, which learnt both senses, decides.
+_DENIED = re.compile(r"\b(?:niet|nooit|geen)\b")
+_DENIED_AFTER = re.compile(r"^\s+(?:niet|nooit)\b")
+_VEHICLE_BELT = re.compile(r"\b(?:rolstoel\w*|taxi\w*|bus|busje|auto\w*|gordel\w*|veilig(?:heids\w*)?)\b")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` that holds the span start..end."""
+    ends_before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return text[(ends_before[-1] if ends_before else 0):(after.start() if after else len(text))]
+
+
+def _violence_phrase_counts(text: str, found: "re.Match[str]") -> bool:
+    """False for a denied violence phrase or a belt in a vehicle (see above)."""
+    phrase = found.group(0)
+    if _DENIED.search(phrase) or _DENIED_AFTER.search(text[found.end():]):
+        return False
+    return not ("vastgebonden" in phrase or "vastbind" in phrase or "vast te binden" in phrase) \
+        or not _VEHICLE_BELT.search(_sentence_around(text, found.start(), found.end()))
 
 
 def _folded(text: str) -> str:
@@ -103,9 +126,9 @@ def phrase_level(text: str) -> Tuple[Level, Optional[str]]:
     """The most urgent level whose phrase occurs in ``text``, and that phrase."""
     folded = _folded(text or "")
     for level, regex in _COMPILED:
-        found = regex.search(folded)
-        if found:
-            return level, found.group(0)
+        for found in regex.finditer(folded):
+            if level != Level.VIOLENCE or _violence_phrase_counts(folded, found):
+                return level, found.group(0)
     return Level.NONE, None
 
 

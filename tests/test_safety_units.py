@@ -41,6 +41,9 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("ik heb mijn vader aan de stoel vastgebonden", Level.VIOLENCE),
     ("ik sluit hem 's nachts op in zijn kamer", Level.VIOLENCE),
     ("mijn man slaat me", Level.VIOLENCE),
+    # a "niet" elsewhere in the sentence does not undo the act
+    ("ik durf het niet te zeggen, maar hij slaat me", Level.VIOLENCE),
+    ("ik heb mijn vader aan zijn bed vastgebonden. niet in de rolstoel maar met een sjaal", Level.VIOLENCE),
     ("ik trek het niet meer", Level.EXHAUSTED),
     ("ik kan niet meer.", Level.EXHAUSTED),
     ("ik zie geen uitweg meer", Level.EXHAUSTED),
@@ -63,6 +66,11 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "mijn broer heeft zelfmoord gepleegd, waar vind ik lotgenoten voor nabestaanden?",
     "wie zorgt er voor onze dochter als wij er niet meer zijn?",
     "mijn zus heeft vorig jaar een einde aan haar leven gemaakt, hoe help ik haar kinderen?",
+    # a denied act or a belt in a vehicle: the classifier decides, the floor stays out
+    "ik wil hem niet opsluiten, maar hoe voorkom ik dat hij 's nachts gaat dwalen?",
+    "ik heb haar nooit geslagen, maar ik was wel boos",
+    "mijn moeder zit veilig vastgebonden in de rolstoeltaxi naar de dagbesteding",
+    "hij slaat me niet meer sinds hij nieuwe medicijnen heeft",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
