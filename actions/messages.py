@@ -94,6 +94,9 @@ def understood_as(res: Resolution, gemeente: Gemeente) -> List[Message]:
     """Say how a village or a misspelt name was read, so the user can correct it."""
     if res.via == "place" and res.matched_name:
         return [_msg(f"{res.matched_name} hoort bij de gemeente {gemeente.name}.")]
+    if res.via == "fuzzy" and res.matched_name and res.matched_name != gemeente.name:
+        return [_msg(f"Ik ga uit van {res.matched_name}, in de gemeente {gemeente.name}. "
+                     "Klopt dat niet? Stuur dan uw postcode.")]
     if res.via == "fuzzy":
         return [_msg(f"Ik ga uit van de gemeente {gemeente.name}. Klopt dat niet? Stuur dan uw postcode.")]
     return []

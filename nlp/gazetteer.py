@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Dict, Iterable, Set
 
 from lookup.places import DATA_DIR, Places
-from lookup.text import strip_accents
+from lookup.text import name_variants, strip_accents
 
-__all__ = ["apostrophe_names", "gemeente_names", "village_names"]
+__all__ = ["apostrophe_names", "gemeente_names", "village_names", "written_variants"]
 
 
 def gemeente_names(data_dir: Path = DATA_DIR) -> Dict[str, str]:
@@ -32,5 +32,12 @@ def village_names(common_words: Iterable[str], data_dir: Path = DATA_DIR) -> Set
     taken for a place.
     """
     common = {w.lower() for w in common_words}
-    return {name for name in Places(data_dir).village_names()
+    return {variant for name in Places(data_dir).village_names() for variant in written_variants(name)
             if len(name) >= 4 and name.lower() not in common and strip_accents(name.lower()) not in common}
+
+
+def written_variants(name: str) -> Set[str]:
+    """How people write a village name with a capital: 'Oud-Beijerland' also as 'Oud Beijerland',
+    'IJsselmuiden' also as 'Ijsselmuiden', accents left off."""
+    variants = name_variants(name)
+    return variants | {v.replace("IJ", "Ij") for v in variants if "IJ" in v}

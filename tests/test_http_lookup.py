@@ -34,6 +34,9 @@ def test_zorgkantoor_for_tilburg_is_midden_brabant(stack) -> None:
     ("Welk zorgkantoor hoort bij Monster?", "Westland"),
     ("ik zoek een clientondersteuner in Krommenie", "Zaanstad"),
     ("Is er een cliëntondersteuner in Ouddorp?", "Goeree-Overflakkee"),
+    # written as people do: a space for the hyphen, 'Ij' for 'IJ'
+    ("Waar vind ik een cliëntondersteuner in Oud Beijerland?", "Hoeksche Waard"),
+    ("Welk zorgkantoor hoort bij Ijsselmuiden?", "Kampen"),
 ])
 def test_a_village_in_a_sentence_is_found_and_used(stack, question: str, gemeente: str) -> None:
     reply = bot_texts(stack.send(_sender("kern"), question))
@@ -95,3 +98,24 @@ def test_a_topic_question_naming_a_village_keeps_the_place(stack) -> None:
     assert offer == ["/find_clientondersteuner", "/find_zorgkantoor"], messages
     reply = bot_texts(stack.send(sender, "/find_clientondersteuner"))
     assert "In welke gemeente woont u?" not in reply and "Westland" in reply, reply
+
+
+@pytest.mark.parametrize("question, read_as", [
+    ("Ik woon in Vrieschelo en mijn man kan niet meer goed voor zichzelf zorgen. Wie kan ons helpen?",
+     "Vriescheloo hoort bij de gemeente Westerwolde."),
+    ("Wij wonen in Oud Beierland. Wat kost een cliëntondersteuner?",
+     "Oud-Beijerland hoort bij de gemeente Hoeksche Waard."),
+])
+def test_a_misspelt_place_after_ik_woon_in_is_read_and_said(stack, question: str, read_as: str) -> None:
+    """A place the entity ruler does not know, written after "ik woon in", is read as the known
+    place it is closest to, and the reply says so; the question is still answered."""
+    messages = stack.send(_sender("fuzzy-plaats"), question)
+    text = bot_texts(messages)
+    assert read_as in text, text
+    assert "In welke gemeente woont u?" not in text
+    assert len(messages) >= 3, messages  # the answer, how the place was read, the offer of its lookups
+
+
+def test_a_country_after_ik_woon_in_is_not_read_as_a_village(stack) -> None:
+    text = bot_texts(stack.send(_sender("land"), "Ik woon in Nederland. Wat kost een cliëntondersteuner?"))
+    assert "gratis" in text and "hoort bij de gemeente" not in text, text

@@ -90,6 +90,13 @@ def test_gemeente_with_a_typo() -> None:
     assert texts(messages) == "Ik ga uit van de gemeente Amsterdam. Klopt dat niet? Stuur dan uw postcode."
 
 
+def test_a_misspelt_village_is_named_as_read() -> None:
+    slots, messages = in_form("Vrieschelo")
+    assert slots["gm_code"] == "GM1950"
+    assert texts(messages) == ("Ik ga uit van Vriescheloo, in de gemeente Westerwolde. Klopt dat niet? "
+                               "Stuur dan uw postcode.")
+
+
 def test_alias_and_village() -> None:
     slots, _ = in_form("Den Bosch", entities=[("gemeente", "Den Bosch")], form=ValidateZorgkantoorForm)
     assert slots["gm_code"] == "GM0796" and slots["lookup_kind"] == "zorgkantoor"

@@ -373,6 +373,8 @@ def test_village_names_for_the_entity_ruler_leave_out_ordinary_words() -> None:
     assert {"Monster", "Krommenie", "Ouddorp", "Vlagtwedde"} <= names
     assert "Zwolle" not in names  # gemeenten have their own patterns
     assert not any(len(n) < 4 for n in names)
+    # as people write them: a space for the hyphen, 'Ij' for 'IJ'
+    assert {"Oud Beijerland", "Oud-Beijerland", "Ijsselmuiden", "IJsselmuiden"} <= names
 
 
 def test_two_places_in_one_message_ask_which_one_is_meant(lk: Lookup) -> None:
@@ -384,3 +386,31 @@ def test_two_places_in_one_message_ask_which_one_is_meant(lk: Lookup) -> None:
     assert set(names(lk, res.candidates)) == {"Tilburg", "Amsterdam"}
     text = ask_which_gemeente(res, [lk.gemeente(c) for c in res.candidates])[0]["text"]
     assert text.startswith("U noemt meer plaatsen: ") and "kan bij meer gemeenten horen" not in text
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Ik woon in Vrieschelo en mijn man kan niet meer", "Vriescheloo"),
+    ("wij wonen sinds kort in Oud Beierland", "Oud-Beijerland"),
+    ("Mijn moeder woont in Amsterdm", "Amsterdam"),
+])
+def test_a_misspelt_place_after_ik_woon_in_becomes_the_known_place(text: str, value: str) -> None:
+    from nlp.misspelt_place import MisspeltPlaceExtractor
+    from lookup.places import Places
+
+    entity = MisspeltPlaceExtractor(Places()).entity_for(text)
+    assert entity is not None and entity["entity"] == "gemeente" and entity["value"] == value
+    assert text[entity["start"]:entity["end"]].lower().startswith(value[:3].lower())
+
+
+@pytest.mark.parametrize("text", [
+    "Ik woon in Nederland, wat kost een cliëntondersteuner?",  # also a village: an ordinary word here
+    "Ik woon in Holland",
+    "ik woon in een flat op drie hoog",
+    "Ik woon in Zwolle",  # spelt right: the entity ruler has it, nothing to correct
+    "Ik woon in Qwxyzplk",  # nothing close
+])
+def test_no_place_is_made_up_after_ik_woon_in(text: str) -> None:
+    from nlp.misspelt_place import MisspeltPlaceExtractor
+    from lookup.places import Places
+
+    assert MisspeltPlaceExtractor(Places()).entity_for(text) is None

@@ -1,0 +1,79 @@
+"""Rasa NLU component: a misspelt place after "ik woon in" becomes a place entity, spelt right.
+
+The entity ruler (nlp/build_spacy_pipeline.py) knows every gemeente and kern as written, so
+"Ik woon in Vrieschelo" (Vriescheloo) or "wij wonen in Oud Beierland" name no place and the
+question's place is lost. Here a capitalised name right after "woon(t)/wonen in", when the
+message has no place entity yet, is matched to the closest known place (the resolver's fuzzy
+match); the entity carries the known spelling, so the reply says "Vriescheloo hoort bij de
+gemeente Westerwolde" and the user can correct it. An exact name that the ruler left out is an
+ordinary word there ("Nederland" is also a village), so only a misspelling is taken.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from lookup.places import Places
+from lookup.resolve import Status, resolve_text
+
+PLACE_ENTITIES = {"gemeente", "postcode"}
+_LIVES_IN = re.compile(r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
+                       r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|a/d\s+)?[A-Z][\w'’-]+)?)")
+_COUNTRY_WORDS = {"nederland", "holland"}
+
+
+def lives_in_name(text: str) -> Optional["re.Match[str]"]:
+    """The capitalised name after "ik woon in" (group 1), unless it is the country."""
+    found = _LIVES_IN.search(text)
+    if not found or found.group(1).lower() in _COUNTRY_WORDS:
+        return None
+    return found
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class MisspeltPlaceExtractor(GraphComponent):
+    """See the module docstring."""
+
+    def __init__(self, places: Places) -> None:
+        self._places = places
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "MisspeltPlaceExtractor":
+        return cls(Places())
+
+    def entity_for(self, text: str) -> Optional[Dict[str, Any]]:
+        """A gemeente entity with the known spelling of the place the text misspells, or None."""
+        found = lives_in_name(text)
+        if found is None:
+            return None
+        res = resolve_text(found.group(1), self._places)
+        if res.status is not Status.RESOLVED or res.via != "fuzzy" or not res.matched_name:
+            return None
+        return {"entity": "gemeente", "value": res.matched_name, "start": found.start(1),
+                "end": found.end(1), "confidence_entity": 1.0, "extractor": type(self).__name__}
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            entities = list(message.get(ENTITIES) or [])
+            if text.startswith("/") or any(e.get("entity") in PLACE_ENTITIES for e in entities):
+                continue
+            entity = self.entity_for(text)
+            if entity is not None:
+                message.set(ENTITIES, entities + [entity], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: Any) -> Any:
+        return training_data
