@@ -83,7 +83,12 @@ def ask_which_gemeente(res: Resolution, gemeenten: Sequence[Gemeente]) -> List[M
         text = (f"Uw locatie ligt bij postcode {res.pc4}. Die postcode ligt in meer dan één gemeente: "
                 f"{names}. Kies hieronder uw gemeente.")
     elif res.via == "several":
-        text = f"U noemt meer plaatsen: {names}. Voor welke gemeente zoekt u hulp? Kies hieronder."
+        # the usual case is a carer and the cared-for in two towns; help for the cared-for
+        # comes from the gemeente where they live (Wmo: "vraag aan uw gemeente", e.g.
+        # https://www.zilverenkruis.nl/zorgkantoor/klanten/zo-werkt-wlz/wmo), so the choice is made
+        # with that in mind
+        text = (f"U noemt meer plaatsen: {names}. Hulp voor uw naaste vraagt u aan bij de gemeente "
+                "waar uw naaste woont. Voor welke gemeente zoekt u hulp? Kies hieronder.")
     else:
         place = res.matched_name or res.query
         text = f"'{place}' kan bij meer gemeenten horen: {names}. Kies hieronder uw gemeente."

@@ -386,6 +386,7 @@ def test_two_places_in_one_message_ask_which_one_is_meant(lk: Lookup) -> None:
     assert set(names(lk, res.candidates)) == {"Tilburg", "Amsterdam"}
     text = ask_which_gemeente(res, [lk.gemeente(c) for c in res.candidates])[0]["text"]
     assert text.startswith("U noemt meer plaatsen: ") and "kan bij meer gemeenten horen" not in text
+    assert "gemeente waar uw naaste woont" in text  # what decides the choice, said once
 
 
 @pytest.mark.parametrize("text, value", [
