@@ -12,7 +12,7 @@ from editor.settings import ROOT
 from tests.source_pages import page_key, pages_in
 
 KINDS = {"question", "story", "place", "english", "out_of_scope"}
-SIZES = {SET: 190, SET_2: 200}  # later sets: at least 150 messages each
+SIZES = {SET: 190, SET_2: 200}  # later sets: at least 140 each (pages shared with a safety set leave)
 
 
 def test_sets_are_found_in_the_order_they_were_collected(tmp_path) -> None:
@@ -25,7 +25,7 @@ def test_sets_are_found_in_the_order_they_were_collected(tmp_path) -> None:
 @pytest.mark.parametrize("path", list(SETS.values()), ids=list(SETS))
 def test_every_message_has_a_source_page_a_kind_and_an_expectation(path) -> None:
     items = load_set(path)
-    assert len(items) >= SIZES.get(path, 150)
+    assert len(items) >= SIZES.get(path, 140)
     for item in items:
         assert re.match(r"https?://", str(item.get("source", ""))), item
         assert item.get("kind") in KINDS, item
