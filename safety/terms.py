@@ -44,8 +44,9 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:zichzelf|mezelf|mijzelf)\s+(?:te\s+)?(?:snijden|snijdt|snij|beschadig\w*)\b",
         r"\ber\s+(?:\w+\s+){0,2}een\s+einde?\s+aan\s+(?:te\s+)?maken\b",
         r"\b(?:snijdt|snijd|snij)\s+(?:zichzelf|mezelf|mijzelf)\b",
-        # not "heeft een einde aan zijn leven gemaakt": a death in the past, told by the bereaved
-        # (the classifier decides that one); "wil / probeerde een einde aan mijn leven te maken" stays
+        # not "heeft een einde aan zijn leven gemaakt" (nor "maakte hij een einde aan zijn leven",
+        # see _acute_phrase_counts): a death in the past, told by the bereaved (the classifier
+        # decides that one); "wil / probeerde een einde aan mijn leven te maken" stays
         r"\beinde?\s+aan\s+(?:mijn|m'n|het|zijn|haar)\s+leven\b(?!\s+(?:\w+\s+)?gemaakt\b)",
         r"\b(?:mezelf|mijzelf|zichzelf)\s+(?:iets\s+)?aan\s*(?:te\s+)?doen\b",
         r"\b(?:mezelf|mijzelf|zichzelf)\s+van\s+kant\b",
@@ -122,12 +123,36 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
 
+# "maakte hij een einde aan zijn leven": a death in the past told by the bereaved, like "… gemaakt"
+# above; the classifier decides. "maakte bijna / probeerde een einde aan zijn leven te maken" floors.
+_BEREAVED_PAST = re.compile(r"\bmaakten?\b")
+_ATTEMPT = re.compile(r"\b(?:bijna|probeer\w*|poging)\b")
+_THIRD_PERSON_LIFE = re.compile(r"einde?\s+aan\s+(?:zijn|haar)\s+leven")
+
+
+def _acute_phrase_counts(text: str, found: "re.Match[str]") -> bool:
+    """False for a past death told by the bereaved (see above)."""
+    if not _THIRD_PERSON_LIFE.search(found.group(0)):
+        return True
+    before = re.split(r"[.!?\n]", text[max(0, found.start() - 80):found.start()])[-1]
+    intends = re.match(r"\s+(?:\w+\s+)?(?:te\s+)?maken\b", text[found.end():])  # "… leven (te) maken"
+    return bool(intends) or not _BEREAVED_PAST.search(before) or bool(_ATTEMPT.search(before))
+
+
+def _phrase_counts(level: Level, text: str, found: "re.Match[str]") -> bool:
+    if level == Level.VIOLENCE:
+        return _violence_phrase_counts(text, found)
+    if level == Level.ACUTE:
+        return _acute_phrase_counts(text, found)
+    return True
+
+
 def phrase_level(text: str) -> Tuple[Level, Optional[str]]:
     """The most urgent level whose phrase occurs in ``text``, and that phrase."""
     folded = _folded(text or "")
     for level, regex in _COMPILED:
         for found in regex.finditer(folded):
-            if level != Level.VIOLENCE or _violence_phrase_counts(folded, found):
+            if _phrase_counts(level, folded, found):
                 return level, found.group(0)
     return Level.NONE, None
 

@@ -43,6 +43,9 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("mijn man slaat me", Level.VIOLENCE),
     # a "niet" elsewhere in the sentence does not undo the act
     ("ik durf het niet te zeggen, maar hij slaat me", Level.VIOLENCE),
+    # the past tense of the bereaved is left to the classifier, an attempt or an intention is not
+    ("mijn vader maakte gisteren bijna een einde aan zijn leven", Level.ACUTE),
+    ("hij maakte zich zorgen en wil nu een einde aan zijn leven maken", Level.ACUTE),
     ("ik heb mijn vader aan zijn bed vastgebonden. niet in de rolstoel maar met een sjaal", Level.VIOLENCE),
     ("ik trek het niet meer", Level.EXHAUSTED),
     ("ik kan niet meer.", Level.EXHAUSTED),
@@ -66,6 +69,7 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "mijn broer heeft zelfmoord gepleegd, waar vind ik lotgenoten voor nabestaanden?",
     "wie zorgt er voor onze dochter als wij er niet meer zijn?",
     "mijn zus heeft vorig jaar een einde aan haar leven gemaakt, hoe help ik haar kinderen?",
+    "mijn broer maakte vorig jaar, na een lange ziekte, een einde aan zijn leven. hoe ga ik verder?",
     # a denied act or a belt in a vehicle: the classifier decides, the floor stays out
     "ik wil hem niet opsluiten, maar hoe voorkom ik dat hij 's nachts gaat dwalen?",
     "ik heb haar nooit geslagen, maar ik was wel boos",
