@@ -99,7 +99,8 @@ _COMPILED: List[Tuple[Level, Pattern[str]]] = [
 # rolstoeltaxi") does not floor: the classifier, which learnt both senses, decides.
 _DENIED = re.compile(r"\b(?:niet|nooit|geen)\b")
 _DENIED_AFTER = re.compile(r"^\s+(?:niet|nooit)\b")
-_VEHICLE_BELT = re.compile(r"\b(?:rolstoel\w*|taxi\w*|bus|busje|auto\w*|gordel\w*|veilig(?:heids\w*)?)\b")
+# only a vehicle: a belt in a wheelchair or a chair at home is a restraint (vrijheidsbeperking)
+_VEHICLE_BELT = re.compile(r"\b(?:\w*taxi\w*|\w*bus(?:je)?|auto|\w*vervoer\w*)\b")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 

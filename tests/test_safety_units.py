@@ -47,6 +47,8 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("mijn vader maakte gisteren bijna een einde aan zijn leven", Level.ACUTE),
     ("hij maakte zich zorgen en wil nu een einde aan zijn leven maken", Level.ACUTE),
     ("ik heb mijn vader aan zijn bed vastgebonden. niet in de rolstoel maar met een sjaal", Level.VIOLENCE),
+    # a belt in a wheelchair or "for safety" at home is a restraint; only a vehicle is not
+    ("ik heb mijn moeder veilig in haar rolstoel vastgebonden zodat ze niet opstaat", Level.VIOLENCE),
     ("ik trek het niet meer", Level.EXHAUSTED),
     ("ik kan niet meer.", Level.EXHAUSTED),
     ("ik zie geen uitweg meer", Level.EXHAUSTED),
