@@ -22,8 +22,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from lookup.places import Places
 from lookup.resolve import Status, resolve_text
+from nlp.place_question import names_a_place
 
-PLACE_ENTITIES = {"gemeente", "postcode"}
 _LIVES_IN = re.compile(r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
                        r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|a/d\s+)?[A-Z][\w'’-]+)?)")
 _COUNTRY_WORDS = {"nederland", "holland"}
@@ -67,12 +67,11 @@ class MisspeltPlaceExtractor(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            entities = list(message.get(ENTITIES) or [])
-            if text.startswith("/") or any(e.get("entity") in PLACE_ENTITIES for e in entities):
+            if text.startswith("/") or names_a_place(message):
                 continue
             entity = self.entity_for(text)
             if entity is not None:
-                message.set(ENTITIES, entities + [entity], add_to_output=True)
+                message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: Any) -> Any:

@@ -135,7 +135,7 @@ def _acute_phrase_counts(text: str, found: "re.Match[str]") -> bool:
     """False for a past death told by the bereaved (see above)."""
     if not _THIRD_PERSON_LIFE.search(found.group(0)):
         return True
-    before = re.split(r"[.!?\n]", text[max(0, found.start() - 80):found.start()])[-1]
+    before = _SENTENCE_END.split(text[max(0, found.start() - 80):found.start()])[-1]
     intends = re.match(r"\s+(?:\w+\s+)?(?:te\s+)?maken\b", text[found.end():])  # "… leven (te) maken"
     return bool(intends) or not _BEREAVED_PAST.search(before) or bool(_ATTEMPT.search(before))
 
