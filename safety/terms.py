@@ -16,6 +16,9 @@ from safety.levels import Level
 _RELATIVE = (r"(?:vader|moeder|ma|pa|man|vrouw|partner|echtgeno(?:ot|te)|opa|oma|schoon\w+|zoon|"
              r"dochter|broer|zus|kind|tante|oom|vriend|vriendin|buurman|buurvrouw|cli[eë]nt)")
 _PERSON = r"(?:hem|haar|(?:mijn|m'n|de|onze)\s+" + _RELATIVE + r")"
+# in a told act one word may stand between: "ik heb mijn zieke vader geduwd"; not in the present
+# "als ik mijn zieke partner vastbind", a carer's question about the rules (the classifier decides)
+_PERSON_DESCRIBED = r"(?:hem|haar|(?:mijn|m'n|de|onze)\s+(?:\w+\s+)?" + _RELATIVE + r")"
 
 _PHRASES: Dict[Level, List[str]] = {
     Level.ACUTE: [
@@ -68,12 +71,17 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:heb|heeft|hebben)\s+(?:\w+\s+){0,3}mishandeld\b",
         r"\b(?:heeft|hebben|werd|word|ben)\s+(?:me|mij|ik)\s+(?:\w+\s+)?geslagen\b",
         r"\bslaat\s+(?:mij|me)\b", r"\bbedreigt\s+(?:mij|me)\b", r"\bschopt\s+(?:mij|me)\b",
-        r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON
+        r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON_DESCRIBED
         + r"\s+(?:\w+\s+)?(?:geslagen|geschopt|geknepen|geduwd|door\s+elkaar\s+geschud)\b",
-        r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON + r"\s+(?:een\s+)?(?:klap|tik|duw)\s+gegeven\b",
+        r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON_DESCRIBED + r"\s+(?:een\s+)?(?:klap|tik|duw)\s+gegeven\b",
         r"\b" + _PERSON + r"\s+(?:\w+\s+){0,3}(?:vastgebonden|vastbind|vastbinden|vast\s+te\s+binden)\b",
         r"\bsluit\s+(?:ik\s+)?(?:hem|haar)\s+(?:\S+\s+){0,2}op\b",
         r"\b(?:hem|haar)\s+(?:\w+\s+)?(?:opgesloten|opsluiten|op\s+te\s+sluiten)\b",
+        # scolding a naaste (verbal abuse, ontspoorde zorg): "ik scheld haar uit", "mijn zus scheldt
+        # onze moeder uit"; not an ill relative who scolds the carer ("hij scheldt me uit"), which
+        # carers tell as a question about care: the classifier decides that one
+        r"\b(?:scheld|scheldt|schold|schelden)\s+(?:ik\s+)?" + _PERSON_DESCRIBED + r"\s+(?:\w+\s+){0,3}uit\b",
+        r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON_DESCRIBED + r"\s+(?:\w+\s+){0,2}uitgescholden\b",
     ],
     Level.EXHAUSTED: [
         r"\bik\s+trek\s+het\s+niet\s+meer\b",

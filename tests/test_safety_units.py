@@ -49,6 +49,10 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("ik heb mijn vader aan zijn bed vastgebonden. niet in de rolstoel maar met een sjaal", Level.VIOLENCE),
     # a belt in a wheelchair or "for safety" at home is a restraint; only a vehicle is not
     ("ik heb mijn moeder veilig in haar rolstoel vastgebonden zodat ze niet opstaat", Level.VIOLENCE),
+    # a word between "mijn" and the naaste; scolding a naaste is verbal abuse
+    ("ik heb mijn zieke vader geduwd en voel me schuldig", Level.VIOLENCE),
+    ("mijn zus scheldt onze dementerende moeder steeds uit", Level.VIOLENCE),
+    ("ik heb mijn moeder gisteren uitgescholden", Level.VIOLENCE),
     ("ik trek het niet meer", Level.EXHAUSTED),
     ("ik kan niet meer.", Level.EXHAUSTED),
     ("ik zie geen uitweg meer", Level.EXHAUSTED),
@@ -77,6 +81,9 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "ik heb haar nooit geslagen, maar ik was wel boos",
     "mijn moeder zit veilig vastgebonden in de rolstoeltaxi naar de dagbesteding",
     "hij slaat me niet meer sinds hij nieuwe medicijnen heeft",
+    # an ill relative who scolds the carer is told as a question about care: the classifier decides
+    "mijn vader met dementie scheldt me uit als ik hem was, hoe ga ik daarmee om?",
+    "ik heb haar nooit uitgescholden",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
