@@ -218,7 +218,10 @@ class TopicClassifier(IntentClassifier, GraphComponent):
             # coef_ becomes a view of the copy, so the weights are held once (~14 MB less)
             classifier.coef_ = self._weights.T
             self._bias = classifier.intercept_
-        scores = self.model[:-1].transform(texts) @ self._weights + self._bias
+        features = self.model[:-1].transform(texts)
+        if self._weights.dtype == np.float32:  # float32 x float32: no float64 copy of the weights
+            features = features.astype(np.float32)
+        scores = features @ self._weights + self._bias
         scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -284,7 +287,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
              execution_context: ExecutionContext, **kwargs: Any) -> "TopicClassifier":
         try:
             with model_storage.read_from(resource) as directory:
-                model = load_pipeline(directory, {**cls.get_default_config(), **config})
+                model = load_pipeline(directory, {**cls.get_default_config(), **config}, float32_weights=True)
                 responses = json.loads((directory / "responses.json").read_text(encoding="utf-8"))
         except (ValueError, FileNotFoundError):
             logger.debug("TopicClassifier: no trained model in storage")
@@ -314,8 +317,10 @@ def save_pipeline(model: Any, directory: Path) -> None:
     np.savez(directory / "weights.npz", **arrays)
 
 
-def load_pipeline(directory: Path, config: Dict[str, Any]) -> Any:
-    """Rebuild the fitted pipeline from save_pipeline's files."""
+def load_pipeline(directory: Path, config: Dict[str, Any], float32_weights: bool = False) -> Any:
+    """Rebuild the fitted pipeline from save_pipeline's files. With ``float32_weights`` the weights
+    stay float32 in memory: only for a caller that multiplies float32 features by them itself
+    (TopicClassifier._predict_proba), as scipy would otherwise make a float64 copy on every call."""
     vocabularies = json.loads((directory / "vocabularies.json").read_text(encoding="utf-8"))
     classes = json.loads((directory / "classes.json").read_text(encoding="utf-8"))
     with np.load(directory / "weights.npz", allow_pickle=False) as arrays:
@@ -329,7 +334,8 @@ def load_pipeline(directory: Path, config: Dict[str, Any]) -> Any:
         classifier = model[-1]
         # held row-major as (features, labels), the layout the multiplication wants: coef_ is a
         # view of it, so _predict_proba needs no copy of its own
-        classifier.coef_ = np.ascontiguousarray(arrays["coef"].T).T
+        weights = arrays["coef"] if float32_weights else arrays["coef"].astype(np.float64)
+        classifier.coef_ = np.ascontiguousarray(weights.T).T
         classifier.intercept_ = arrays["intercept"]
         classifier.classes_ = np.array(classes)
     return model

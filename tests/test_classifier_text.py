@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.topic_classifier import build_classifier, classifier_text, load_pipeline, save_pipeline
+from nlp.topic_classifier import TopicClassifier, build_classifier, classifier_text, load_pipeline, save_pipeline
 
 
 @pytest.mark.parametrize("text, word", [
@@ -34,11 +34,17 @@ def test_without_ages_every_number_is_zero() -> None:
 def test_saved_weights_are_float32_and_load_in_the_layout_the_product_wants(tmp_path: Path) -> None:
     config = {"char_ngrams": [1, 3], "word_ngrams": [1, 1], "C": 1.0, "random_seed": 42}
     model = build_classifier(config)
-    texts = ["wat is respijtzorg", "respijtzorg aanvragen", "hallo", "goedemorgen"]
-    model.fit(texts, ["faq/respijtzorg", "faq/respijtzorg", "greet", "greet"])
+    texts = ["wat is respijtzorg", "respijtzorg aanvragen", "hallo", "goedemorgen", "wat kost dat"]
+    model.fit(texts, ["faq/respijtzorg", "faq/respijtzorg", "greet", "greet", "faq/kosten"])
     before = model.predict_proba(texts)
     save_pipeline(model, tmp_path)
-    loaded = load_pipeline(tmp_path, config)
+    assert np.load(tmp_path / "weights.npz")["coef"].dtype == np.float32
+    # the safety classifier multiplies with sklearn: float64 in memory, as before
+    assert load_pipeline(tmp_path, config)[-1].coef_.dtype == np.float64
+    loaded = load_pipeline(tmp_path, config, float32_weights=True)
     coef = loaded[-1].coef_
     assert coef.dtype == np.float32 and coef.T.flags["C_CONTIGUOUS"]
-    assert np.allclose(loaded.predict_proba(texts), before, atol=1e-5)
+    classifier = TopicClassifier.__new__(TopicClassifier)
+    classifier.model, classifier._weights = loaded, None
+    assert np.allclose(classifier._predict_proba(texts), before, atol=1e-5)
+    assert classifier._weights.dtype == np.float32 and np.shares_memory(classifier._weights, coef)
