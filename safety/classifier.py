@@ -157,8 +157,14 @@ class SafetyClassifier(GraphComponent):
             # 0.07 point of misses in all: a tie that cross-validation cannot resolve. We keep
             # 0.3 / 0.7, because the five public-page test sets, measured at both, do separate them
             # (A-E together: acute misses 18 vs 16, violence 28 vs 34, false alarms 24 vs 30 of
-            # 946) — a test-set reading, said so in the closing note of stop 16
-            "acute_threshold": 0.3,       # p(acute)
+            # 946) — a test-set reading, said so in the closing note of stop 16.
+            # Stop 18 (kinds_4.yml: the kinds sets A-F still missed or over-read): at 0.3 / 0.7 the
+            # hard false alarms break their bound (2.14 %, seed 42), and the three-seed search picks
+            # acute 0.4 / violence 0.7 (acute misses 13.8 %, violence 7.2 %, exhausted 4.8 %, false
+            # alarms 0.83 %, hard 1.79 %). A finer look (three seeds, violence 0.7): acute 0.30 ->
+            # misses 12.1 %, hard false alarms 2.21 %; 0.35 -> 12.9 %, 2.00 % (on the bound); 0.40 ->
+            # 13.8 %, 1.79 %. We follow the search; the closing note gives the test sets at 0.3 and 0.4
+            "acute_threshold": 0.4,       # p(acute)
             "violence_threshold": 0.7,    # p(acute) + p(violence)
             "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
