@@ -64,7 +64,7 @@ EMBEDDING = "embedding"  # the FeatureUnion part that holds no fitted state (not
 # the same, and adults' stories went to the young carers' topic. The age keeps its number as 0 and
 # gains a word for its range, and for the writer's own age ("ik ben 16") a word of its own.
 _AGE = re.compile(r"\b(?:(?<=ben )|(?<=is )|(?<=was )|(?<=word )|(?<=wordt )|(?<=werd )|(?<=van ))(\d{1,3})\b"
-                  r"(?!\s*(?:euro|uur|weken|week|dagen|dag|maanden|maand|procent|%|minuten|km|kilometer|keer|jaar\s+geleden))"
+                  r"(?!\s*(?:euro|uur|weken|week|dagen|dag|maanden|maand|procent|%|minuten|km|kilometer|keer|jaar\s+geleden|tot\b|\+))"
                   r"|\b(\d{1,3})(?=\s*-?\s*jarige|\s+jaar\s+oud\b)")
 
 

@@ -21,7 +21,8 @@ def test_an_age_gets_a_word_for_its_range(text: str, word: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["al 8 jaar zorg ik voor hem", "bel 14 + het netnummer",
-                                  "binnen 8 weken een besluit", "van 2 tot 5 uur", "ik ben 2 keer gevallen"])
+                                  "binnen 8 weken een besluit", "van 2 tot 5 uur", "ik ben 2 keer gevallen",
+                                  "het nummer is 14 + het netnummer", "open van 9 tot 17 uur"])
 def test_other_numbers_stay_a_plain_zero(text: str) -> None:
     folded = classifier_text(text, ages=True)
     assert "leeftijd" not in folded and not any(ch.isdigit() and ch != "0" for ch in folded)
