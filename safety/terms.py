@@ -54,7 +54,9 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:mezelf|mijzelf|zichzelf)\s+(?:iets\s+)?aan\s*(?:te\s+)?doen\b",
         r"\b(?:mezelf|mijzelf|zichzelf)\s+van\s+kant\b",
         r"\bleven\s+be[eë]indigen\b",
-        r"\bademt\s+niet\b", r"\bbewusteloos\b", r"\bniet\s+(?:meer\s+)?aanspreekbaar\b",
+        r"\bademt\s+niet\b", r"\bbewusteloos\b", r"\bniet\s+(?:meer\s+)?aanspr(?:ee|ea|e)kbaar\b",
+        # resuscitation going on now; not "niet reanimeren" (a wish, a penning) or a course
+        r"\baan\s+het\s+reanimeren\b", r"\bwordt\s+(?:nu\s+|net\s+)?gereanimeerd\b",
         r"\bniet\s+meer\s+wakker\s+te\s+krijgen\b",
         r"\bslaat\s+(?:mij|me)\s+(?:nu|op\s+dit\s+moment)\b",
         r"\b(?:heeft|hebben)\s+(?:me|mij)\s+(?:net|zojuist|nu)\s+geslagen\b",

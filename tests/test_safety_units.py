@@ -37,6 +37,8 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("my wife is suicidal", Level.ACUTE),
     ("hij heeft me net geslagen", Level.ACUTE),
     ("mijn vader is bewusteloos", Level.ACUTE),
+    ("mijn moeder is niet meer aanspreakbaar", Level.ACUTE),
+    ("pa ligt op de vloer en mam is aan het reanimeren", Level.ACUTE),
     ("ik heb mijn moeder een klap gegeven", Level.VIOLENCE),
     ("ik heb mijn vader aan de stoel vastgebonden", Level.VIOLENCE),
     ("ik sluit hem 's nachts op in zijn kamer", Level.VIOLENCE),
@@ -84,6 +86,8 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     # an ill relative who scolds the carer is told as a question about care: the classifier decides
     "mijn vader met dementie scheldt me uit als ik hem was, hoe ga ik daarmee om?",
     "ik heb haar nooit uitgescholden",
+    "mijn vader wil niet gereanimeerd worden, hoe leg ik dat vast?",
+    "kan ik als mantelzorger een cursus reanimeren volgen?",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
