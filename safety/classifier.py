@@ -128,10 +128,10 @@ class SafetyClassifier(GraphComponent):
             # (exhausted misses 2.2 -> 2.4 %, false alarms 0.81 -> 0.79 %)
             "min_df": 2,
             "class_weight": "balanced",
-            # no sentence embedding here (nlp/sentence_embedding.py): with it, cross-validation
-            # had fewer misses (acute 25 -> 16 %), but both public-page test sets got more false
-            # alarms and misses (set A: 13 -> 21 false alarms), so the n-grams stay alone.
-            # Stop 18, on today's 11,361 examples, the three-seed threshold search with each weight
+            # the sentence embedding beside the n-grams (nlp/sentence_embedding.py), at this weight.
+            # It was left out once: cross-validation had fewer misses with it (acute 25 -> 16 %),
+            # but both public-page test sets then got more false alarms and misses (set A: 13 -> 21
+            # false alarms). Stop 18, on today's 11,361 examples, the three-seed threshold search with each weight
             # (misses acute / violence / exhausted, false alarms, hard false alarms, at its best
             # thresholds): 0 -> 13.8 / 7.2 / 4.8 %, 0.83 %, 1.79 % (acute 0.4); 0.5 -> 12.4 / 6.6 /
             # 4.0 %, 0.81 %, 1.83 % (acute 0.4); 1.0 -> 13.8 / 7.1 / 4.6 %, 0.88 %, 1.96 % (acute 0.5).
