@@ -37,7 +37,8 @@ from bench.common import RESULTS, stamp
 from editor.evaluate import _run, load_agent
 from ops.model_state import ROOT, current_model
 from safety.channel_reply import response_text
-from safety.levels import CHECK_RESPONSE, LABEL_OF, RESPONSE_OF_INTENT, INTENT_OF
+from nlp.language import ENGLISH
+from safety.levels import CHECK_RESPONSE, LABEL_OF, RESPONSE_OF_INTENT, INTENT_OF, in_language
 
 
 def discover_test_sets(tests_dir: Path = ROOT / "tests") -> Dict[str, Path]:
@@ -65,20 +66,21 @@ def load_test_set(directory: Path) -> List[Dict[str, Any]]:
     return items
 
 
-def reply_level(texts: Sequence[str], answers: Dict[str, str]) -> str:
+def reply_level(texts: Sequence[str], answers: Dict[str, List[str]]) -> str:
     """Which safety answer the reply holds: acute, violence, exhausted, check or none."""
     joined = "\n\n".join(texts)  # Rasa sends each paragraph as its own message
     for label in ("acute", "violence", "exhausted", "check"):
-        if answers[label] and answers[label] in joined:
+        if any(answer and answer in joined for answer in answers[label]):
             return label
     return "none"
 
 
-def safety_answers(domain: Any) -> Dict[str, str]:
-    answers = {LABEL_OF[level]: response_text(domain, RESPONSE_OF_INTENT[intent]) or ""
-               for level, intent in INTENT_OF.items()}
-    answers["check"] = response_text(domain, CHECK_RESPONSE) or ""
-    return answers
+def safety_answers(domain: Any) -> Dict[str, List[str]]:
+    """Each level's answer texts: the Dutch one and its English twin."""
+    responses = {LABEL_OF[level]: RESPONSE_OF_INTENT[intent] for level, intent in INTENT_OF.items()}
+    responses["check"] = CHECK_RESPONSE
+    return {label: [response_text(domain, in_language(response, code)) or "" for code in (None, ENGLISH)]
+            for label, response in responses.items()}
 
 
 def replies(agent: Any, texts: Sequence[str]) -> List[List[str]]:

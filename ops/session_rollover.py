@@ -34,7 +34,7 @@ from typing import Any, List, Optional
 # The bot's questions whose answer is read against the question (rules "action, then intent"
 # in data/**/rules.yml, and the safety policy's check question). tests/test_session_rollover.py
 # checks this list against the rules and safety/levels.py.
-OPEN_QUESTIONS = frozenset({"utter_ask_route", "utter_safety_check"})
+OPEN_QUESTIONS = frozenset({"utter_ask_route", "utter_safety_check", "utter_safety_check_en"})
 # After a message that was not understood, the next miss is answered differently
 # (actions/faq_actions.py reads the previous user message's intent).
 CONTEXT_INTENTS = frozenset({"nlu_fallback"})

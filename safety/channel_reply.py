@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
-from safety.levels import RESPONSE_OF_INTENT
+from safety.levels import RESPONSE_OF_INTENT, in_language, language_of
 
 logger = logging.getLogger(__name__)
 
@@ -33,4 +33,6 @@ async def safety_answer(agent: Any, text: Optional[str]) -> Optional[str]:
         return None
     intent = ((parsed or {}).get("intent") or {}).get("name")
     response = RESPONSE_OF_INTENT.get(intent or "")
-    return response_text(agent.domain, response) if response else None
+    if not response:
+        return None
+    return response_text(agent.domain, in_language(response, language_of(parsed)))

@@ -5,7 +5,9 @@ Ordered by urgency, so ``max()`` of two levels is the more urgent one.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Dict
+from typing import Dict, Optional
+
+from nlp.language import ENGLISH
 
 
 class Level(IntEnum):
@@ -35,4 +37,26 @@ RESPONSE_OF_INTENT: Dict[str, str] = {intent: f"utter_{intent}" for intent in SA
 ACUTE_RESPONSE = RESPONSE_OF_INTENT[INTENT_OF[Level.ACUTE]]
 CHECK_RESPONSE = RESPONSE_OF_INTENT[CHECK_INTENT]
 CHECK_DECLINED_RESPONSE = "utter_safety_check_no"
-SAFETY_RESPONSES = frozenset([*RESPONSE_OF_INTENT.values(), CHECK_DECLINED_RESPONSE])
+DUTCH_SAFETY_RESPONSES = frozenset([*RESPONSE_OF_INTENT.values(), CHECK_DECLINED_RESPONSE])
+
+# Each safety answer has an English twin, ``<response>_en``, for a message in English (the
+# OtherLanguageDetector puts ``{"code": "en"}`` under ``language`` in the parse data).
+ENGLISH_SUFFIX = "_en"
+ENGLISH_SAFETY_RESPONSES = frozenset(response + ENGLISH_SUFFIX for response in DUTCH_SAFETY_RESPONSES)
+SAFETY_RESPONSES = DUTCH_SAFETY_RESPONSES | ENGLISH_SAFETY_RESPONSES
+
+
+def in_language(response: str, language_code: Optional[str]) -> str:
+    """The safety ``response`` in the message's language: its English twin for English."""
+    if language_code == ENGLISH and response in DUTCH_SAFETY_RESPONSES:
+        return response + ENGLISH_SUFFIX
+    return response
+
+
+def is_english(response: Optional[str]) -> bool:
+    return response in ENGLISH_SAFETY_RESPONSES
+
+
+def language_of(parse_data: Optional[Dict]) -> Optional[str]:
+    """The language code the OtherLanguageDetector found (None for Dutch)."""
+    return ((parse_data or {}).get("language") or {}).get("code")

@@ -24,6 +24,7 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 
+from nlp.language import ENGLISH
 from safety.levels import (
     ACUTE_RESPONSE,
     CHECK_DECLINED_RESPONSE,
@@ -33,11 +34,15 @@ from safety.levels import (
     RESPONSE_OF_INTENT,
     SAFETY_RESPONSES,
     Level,
+    in_language,
+    is_english,
+    language_of,
 )
 
 CHECK_ANSWERS = {"affirm": ACUTE_RESPONSE, "deny": CHECK_DECLINED_RESPONSE}
 # after the exhausted answer, the answer of a topic the carer also asked about (Rasa's
-# retrieval action reads the topic from the message's response selector)
+# retrieval action reads the topic from the message's response selector). Dutch only: the
+# topics' answers are Dutch, so after the English answer nothing follows.
 EXHAUSTED_RESPONSES = frozenset(RESPONSE_OF_INTENT[intent] for intent in (INTENT_OF[Level.EXHAUSTED],
                                                                           EXHAUSTED_AT_RISK_INTENT))
 TOPIC_ANSWER_ACTION = "utter_faq"
@@ -72,11 +77,15 @@ def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
     """The action this policy insists on, or None when it has nothing to say."""
     latest = tracker.latest_action_name
     if latest == ACTION_LISTEN_NAME:
-        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+        message = tracker.latest_message
+        intent = (message.intent or {}).get("name") if message else None
+        language = language_of(message.parse_data if message else None)
         if intent in RESPONSE_OF_INTENT:
-            return RESPONSE_OF_INTENT[intent]
-        if intent in CHECK_ANSWERS and _previous_action(tracker, skip=1) == CHECK_RESPONSE:
-            return CHECK_ANSWERS[intent]
+            return in_language(RESPONSE_OF_INTENT[intent], language)
+        asked = _previous_action(tracker, skip=1)
+        if intent in CHECK_ANSWERS and asked in (CHECK_RESPONSE, in_language(CHECK_RESPONSE, ENGLISH)):
+            # "yes" to the English question is a button or a word the detector calls Dutch
+            return in_language(CHECK_ANSWERS[intent], ENGLISH if is_english(asked) else language)
         return None
     if latest in EXHAUSTED_RESPONSES and topic_beside_exhaustion(tracker):
         return TOPIC_ANSWER_ACTION

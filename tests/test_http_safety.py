@@ -56,6 +56,21 @@ def any_danger_answer(text: str) -> bool:
 
 LEVELS = [(ACUTE, is_acute), (VIOLENCE, is_violence), (EXHAUSTED, is_exhausted)]
 
+# In English: the same help in English (safety/levels.py, in_language)
+ACUTE_EN = "I want to die, I cannot go on like this"
+VIOLENCE_EN = "my husband has dementia and he hits me when I wash him"
+SAYS_ITS_LANGUAGE = "I am a Dutch-speaking assistant"
+
+
+def is_acute_en(text: str) -> bool:
+    return all(part in text for part in ("112", "0800 0113", "113.nl", "Veilig Thuis", "GP", "suicide",
+                                         SAYS_ITS_LANGUAGE))
+
+
+def is_violence_en(text: str) -> bool:
+    return all(part in text for part in ("Veilig Thuis", "0800 2000", "anonymous", "112", "GP",
+                                         "respite care", SAYS_ITS_LANGUAGE)) and "0800 0113" not in text
+
 
 @pytest.mark.parametrize("message, answer_is", LEVELS)
 def test_each_level_gets_its_own_answer(stack: Stack, message: str, answer_is: Any) -> None:
@@ -77,6 +92,16 @@ def test_a_level_in_the_middle_of_each_form(stack: Stack, start: str, message: s
     assert tracker["slots"].get("woonplaats") is None  # the message was not taken for a place
     # the conversation goes on normally
     assert "Zwolle" in bot_texts(stack.send(sender, "ik zoek een cliëntondersteuner in Zwolle"))
+
+
+@pytest.mark.parametrize("message, answer_is", [(ACUTE_EN, is_acute_en), (VIOLENCE_EN, is_violence_en)])
+def test_a_level_in_english_is_answered_in_english_also_in_a_form(stack: Stack, message: str,
+                                                                  answer_is: Any) -> None:
+    sender = _sender("english")
+    assert FORM_QUESTION in bot_texts(stack.send(sender, "welk zorgkantoor hoort bij mij?"))
+    text = bot_texts(stack.send(sender, message))
+    assert answer_is(text) and FORM_QUESTION not in text, text
+    assert not (stack.tracker(sender).get("active_loop") or {}).get("name")
 
 
 def test_a_carer_who_sees_no_way_out_is_told_of_113(stack: Stack) -> None:
@@ -204,6 +229,9 @@ def test_a_danger_message_behind_a_hanging_action_server_is_answered_within_seco
         started = time.monotonic()
         text = bot_texts(stack.send(sender, ACUTE, timeout=60))
         assert is_acute(text) and time.monotonic() - started < 10
+        started = time.monotonic()  # in English, the channel's own answer is English too
+        text = bot_texts(stack.send(sender, ACUTE_EN, timeout=60))
+        assert is_acute_en(text) and time.monotonic() - started < 10, text
     finally:
         hanging.close()
     lookup.join(timeout=90)

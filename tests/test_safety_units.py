@@ -14,9 +14,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bench.safety_bench import discover_test_sets
 from ops.model_state import ROOT
 from safety.classifier import SafetyClassifier, decide, read_examples
-from safety.levels import Level
+from nlp.language import ENGLISH, detect
+from safety.levels import DUTCH_SAFETY_RESPONSES, Level, in_language
 from safety.policy import next_safety_action
 from safety.terms import phrase_level
+from tests.test_english_answers import _phones
 
 # explicit thresholds: the rule is tested, not today's chosen values
 CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "violence_threshold": 0.5,
@@ -35,6 +37,11 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("hij heeft geprobeerd een einde aan zijn leven te maken", Level.ACUTE),
     ("ik denk er steeds vaker aan om er niet meer te zijn", Level.ACUTE),
     ("my wife is suicidal", Level.ACUTE),
+    ("I want to die, I cannot go on like this", Level.ACUTE),
+    ("my husband has dementia and he hits me when I wash him", Level.VIOLENCE),
+    ("she slapped me again last night", Level.VIOLENCE),
+    ("I was so tired that I pushed my mother", Level.VIOLENCE),
+    ("I think my father is being financially abused by my brother", Level.VIOLENCE),
     ("hij heeft me net geslagen", Level.ACUTE),
     ("mijn vader is bewusteloos", Level.ACUTE),
     ("mijn moeder is niet meer aanspreakbaar", Level.ACUTE),
@@ -88,6 +95,9 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "ik heb haar nooit uitgescholden",
     "mijn vader wil niet gereanimeerd worden, hoe leg ik dat vast?",
     "kan ik als mantelzorger een cursus reanimeren volgen?",
+    "it hit me how tired I am since my mother moved in with us",
+    "what is elder abuse and who can I call about it?",
+    "I hit my head on the stair lift, is that covered by the insurance?",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
@@ -188,6 +198,46 @@ def test_policy_follows_the_answer_to_the_check_question(answer: str, expected: 
                            ActionExecuted("utter_safety_check"), BotUttered("…"),
                            ActionExecuted(ACTION_LISTEN_NAME), _user(answer)]
     assert next_safety_action(_tracker(events)) == expected
+
+
+def _english_user(intent: str) -> UserUttered:
+    return UserUttered("…", intent={"name": intent, "confidence": 1.0},
+                       parse_data={"intent": {"name": intent, "confidence": 1.0},
+                                   "language": {"code": "en", "topic": None}})
+
+
+@pytest.mark.parametrize("intent", ["safety_acute", "safety_violence", "safety_exhausted",
+                                    "safety_exhausted_risk", "safety_check"])
+def test_a_level_in_english_gets_the_english_answer_then_the_form_ends(intent: str) -> None:
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user("find_zorgkantoor"),
+                           ActionExecuted("zorgkantoor_form"), ActiveLoop("zorgkantoor_form"),
+                           ActionExecuted(ACTION_LISTEN_NAME), _english_user(intent)]
+    assert next_safety_action(_tracker(events)) == f"utter_{intent}_en"
+    events += [ActionExecuted(f"utter_{intent}_en"), BotUttered("…")]
+    assert next_safety_action(_tracker(events)) == ACTION_DEACTIVATE_LOOP_NAME
+
+
+@pytest.mark.parametrize("answer, expected", [("affirm", "utter_safety_acute_en"),
+                                              ("deny", "utter_safety_check_no_en")])
+def test_the_answer_to_the_english_check_question_is_english(answer: str, expected: str) -> None:
+    # "Yes" is a button (or a word the language detector leaves Dutch): the question's language counts
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _english_user("safety_check"),
+                           ActionExecuted("utter_safety_check_en"), BotUttered("…"),
+                           ActionExecuted(ACTION_LISTEN_NAME), _user(answer)]
+    assert next_safety_action(_tracker(events)) == expected
+    events += [ActionExecuted(expected), BotUttered("…")]
+    assert next_safety_action(_tracker(events)) == ACTION_LISTEN_NAME
+
+
+def test_every_safety_answer_has_an_english_twin_in_the_domain() -> None:
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    for response in DUTCH_SAFETY_RESPONSES:
+        english = in_language(response, ENGLISH)
+        assert english != response and english in responses, response
+        assert detect(responses[english][0]["text"]) == ENGLISH, english
+        # the same numbers as the Dutch answer: no fact beyond it
+        assert _phones(responses[english][0]["text"]) == _phones(responses[response][0]["text"]), english
+    assert in_language("utter_faq", ENGLISH) == "utter_faq"
 
 
 # --- the safety test set: public sources, apart from training -----------------------------------
