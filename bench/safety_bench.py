@@ -38,7 +38,8 @@ from editor.evaluate import _run, load_agent
 from ops.model_state import ROOT, current_model
 from safety.channel_reply import response_text
 from nlp.language import ENGLISH
-from safety.levels import CHECK_RESPONSE, LABEL_OF, RESPONSE_OF_INTENT, INTENT_OF, in_language
+from safety.levels import (CHECK_RESPONSE, EXHAUSTED_AT_RISK_INTENT, INTENT_OF, LABEL_OF, RESPONSE_OF_INTENT,
+                           in_language)
 
 
 def discover_test_sets(tests_dir: Path = ROOT / "tests") -> Dict[str, Path]:
@@ -76,11 +77,14 @@ def reply_level(texts: Sequence[str], answers: Dict[str, List[str]]) -> str:
 
 
 def safety_answers(domain: Any) -> Dict[str, List[str]]:
-    """Each level's answer texts: the Dutch one and its English twin."""
-    responses = {LABEL_OF[level]: RESPONSE_OF_INTENT[intent] for level, intent in INTENT_OF.items()}
-    responses["check"] = CHECK_RESPONSE
-    return {label: [response_text(domain, in_language(response, code)) or "" for code in (None, ENGLISH)]
-            for label, response in responses.items()}
+    """Each level's answer texts, Dutch and English; the exhausted level's with and without
+    the lean towards danger (the Dutch one holds the other, the English one does not)."""
+    responses = {LABEL_OF[level]: [RESPONSE_OF_INTENT[intent]] for level, intent in INTENT_OF.items()}
+    responses["exhausted"].append(RESPONSE_OF_INTENT[EXHAUSTED_AT_RISK_INTENT])
+    responses["check"] = [CHECK_RESPONSE]
+    return {label: [response_text(domain, in_language(response, code)) or ""
+                    for response in names for code in (None, ENGLISH)]
+            for label, names in responses.items()}
 
 
 def replies(agent: Any, texts: Sequence[str]) -> List[List[str]]:

@@ -305,3 +305,20 @@ def test_a_carer_who_cannot_go_on_is_told_of_113(text: str, cannot_go_on: bool) 
     assert not leans_to_danger({"acute": 0.1, "violence": 0.1, "exhausted": 0.7}, CONFIG)
     # between the check threshold and the at-risk one: no 113 line for an exhausted carer
     assert not leans_to_danger({"acute": 0.1, "violence": 0.22, "exhausted": 0.6}, CONFIG)
+
+
+def test_the_benchmark_reads_every_answer_in_both_languages_as_its_level() -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bench.safety_bench import reply_level, safety_answers
+    from safety.channel_reply import response_text
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    answers = safety_answers(domain)
+    for intent, label in [("safety_acute", "acute"), ("safety_violence", "violence"),
+                          ("safety_exhausted", "exhausted"), ("safety_exhausted_risk", "exhausted"),
+                          ("safety_check", "check")]:
+        for code in (None, ENGLISH):
+            text = response_text(domain, in_language(f"utter_{intent}", code)) or ""
+            # Rasa sends each paragraph as its own message
+            assert reply_level(text.split("\n\n"), answers) == label, (intent, code)
+    assert reply_level(["Respijtzorg is vervangende zorg."], answers) == "none"
