@@ -172,8 +172,14 @@ class SafetyClassifier(GraphComponent):
             # alarms 0.83 %, hard 1.79 %). A finer look (three seeds, violence 0.7): acute 0.30 ->
             # misses 12.1 %, hard false alarms 2.21 %; 0.35 -> 12.9 %, 2.00 % (on the bound); 0.40 ->
             # 13.8 %, 1.79 %. We follow the search; the closing note gives the test sets at 0.3 and 0.4
-            "acute_threshold": 0.4,       # p(acute)
-            "violence_threshold": 0.7,    # p(acute) + p(violence)
+            # Stop 19 (kinds_5.yml: violence told as money, medicine or control, calm scenes, English;
+            # 11,728 examples): the three-seed search picks acute 0.3 / violence 0.8 (acute misses
+            # 9.6 %, violence 8.5 %, exhausted 4.4 %, false alarms 0.84 %, hard 1.84 %) over 0.4 / 0.7
+            # (11.6 %, 7.1 %, 0.81 %, 1.80 %); 0.3 / 0.7 would miss fewer violence messages (7.0 %)
+            # but breaks the hard bound (2.08 %). We follow the search (the four points are compared in
+            # the closing note of stop 19)
+            "acute_threshold": 0.3,       # p(acute)
+            "violence_threshold": 0.8,    # p(acute) + p(violence)
             "exhausted_threshold": 0.3,   # p(acute) + p(violence) + p(exhausted)
             "check_threshold": 0.3,       # else p(acute) + p(violence): ask one gentle question
             # an exhausted carer's answer adds Veilig Thuis and 113 from this p(acute) + p(violence)
