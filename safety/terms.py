@@ -85,10 +85,14 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:scheld|scheldt|schold|schelden)\s+(?:ik\s+)?" + _PERSON_DESCRIBED + r"\s+(?:\w+\s+){0,3}uit\b",
         r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON_DESCRIBED + r"\s+(?:\w+\s+){0,2}uitgescholden\b",
         # in English: someone who hits the writer, a carer who hit a relative, someone abused;
-        # not "it hit me how tired I am" or a question about abuse
-        r"\b(?:he|she|they)\s+(?:\w+\s+)?(?:hits|hit|beats|beat|kicks|kicked|slaps|slapped|chokes|choked)\s+me\b",
-        r"\bi\s+(?:\w+\s+)?(?:hit|slapped|kicked|pushed|shoved|shook)\s+my\s+(?:\w+\s+)?"
-        r"(?:mother|father|mom|mum|dad|husband|wife|partner|son|daughter|grandmother|grandfather)\b",
+        # not "it hit me how tired I am", "they beat me to it", "he kicked me out", "she hit me up"
+        # or a question about abuse
+        r"\b(?:he|she|they)\s+(?:\w+\s+)?(?:hits|hit|beats|beat|kicks|kicked|slaps|slapped|chokes|choked)"
+        r"\s+me\b(?!\s+(?:to|up|out)\b)",
+        # ("pushed" and "shook" left out: a wheelchair is pushed, a sleeper shaken awake; "my
+        # husband's car" is not him)
+        r"\bi\s+(?:\w+\s+)?(?:hit|slapped|kicked|shoved)\s+my\s+(?:\w+\s+)?"
+        r"(?:mother|father|mom|mum|dad|husband|wife|partner|son|daughter|grandmother|grandfather)\b(?!['’]s)",
         r"\b(?:am|is|are|was|were|being)\s+(?:\w+\s+)?abused\b",
     ],
     Level.EXHAUSTED: [

@@ -40,7 +40,7 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("I want to die, I cannot go on like this", Level.ACUTE),
     ("my husband has dementia and he hits me when I wash him", Level.VIOLENCE),
     ("she slapped me again last night", Level.VIOLENCE),
-    ("I was so tired that I pushed my mother", Level.VIOLENCE),
+    ("I was so tired that I slapped my mother", Level.VIOLENCE),
     ("I think my father is being financially abused by my brother", Level.VIOLENCE),
     ("hij heeft me net geslagen", Level.ACUTE),
     ("mijn vader is bewusteloos", Level.ACUTE),
@@ -98,6 +98,10 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "it hit me how tired I am since my mother moved in with us",
     "what is elder abuse and who can I call about it?",
     "I hit my head on the stair lift, is that covered by the insurance?",
+    "I wanted the last respite bed for my father but another family beat me to it... they beat me to it",
+    "he kicked me out of the family app after we argued about mum's care",
+    "I pushed my mother in her wheelchair to the park, is there a wheelchair taxi too?",
+    "I hit my husband's car while parking at the day centre",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
