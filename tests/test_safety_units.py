@@ -195,15 +195,6 @@ def test_policy_keeps_out_of_ordinary_turns() -> None:
     assert next_safety_action(_tracker(events)) is None
 
 
-@pytest.mark.parametrize("answer, expected", [("affirm", "utter_safety_acute"),
-                                              ("deny", "utter_safety_check_no")])
-def test_policy_follows_the_answer_to_the_check_question(answer: str, expected: str) -> None:
-    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user("safety_check"),
-                           ActionExecuted("utter_safety_check"), BotUttered("…"),
-                           ActionExecuted(ACTION_LISTEN_NAME), _user(answer)]
-    assert next_safety_action(_tracker(events)) == expected
-
-
 def _english_user(intent: str) -> UserUttered:
     return UserUttered("…", intent={"name": intent, "confidence": 1.0},
                        parse_data={"intent": {"name": intent, "confidence": 1.0},
@@ -221,12 +212,17 @@ def test_a_level_in_english_gets_the_english_answer_then_the_form_ends(intent: s
     assert next_safety_action(_tracker(events)) == ACTION_DEACTIVATE_LOOP_NAME
 
 
-@pytest.mark.parametrize("answer, expected", [("affirm", "utter_safety_acute_en"),
-                                              ("deny", "utter_safety_check_no_en")])
-def test_the_answer_to_the_english_check_question_is_english(answer: str, expected: str) -> None:
-    # "Yes" is a button (or a word the language detector leaves Dutch): the question's language counts
-    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _english_user("safety_check"),
-                           ActionExecuted("utter_safety_check_en"), BotUttered("…"),
+@pytest.mark.parametrize("asked, answer, expected", [
+    ("utter_safety_check", "affirm", "utter_safety_acute"),
+    ("utter_safety_check", "deny", "utter_safety_check_no"),
+    # "Yes" to the English question is a button (or a word the language detector leaves Dutch):
+    # the question's language counts
+    ("utter_safety_check_en", "affirm", "utter_safety_acute_en"),
+    ("utter_safety_check_en", "deny", "utter_safety_check_no_en")])
+def test_policy_follows_the_answer_to_the_check_question(asked: str, answer: str, expected: str) -> None:
+    question = _english_user("safety_check") if asked.endswith("_en") else _user("safety_check")
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), question,
+                           ActionExecuted(asked), BotUttered("…"),
                            ActionExecuted(ACTION_LISTEN_NAME), _user(answer)]
     assert next_safety_action(_tracker(events)) == expected
     events += [ActionExecuted(expected), BotUttered("…")]
