@@ -100,6 +100,18 @@ def test_a_topic_question_naming_a_village_keeps_the_place(stack) -> None:
     assert "In welke gemeente woont u?" not in reply and "Westland" in reply, reply
 
 
+def test_another_question_naming_a_place_is_answered_and_the_place_kept(stack) -> None:
+    """A question that names a place but does not ask where to go gets its own answer, not a
+    list of cliëntondersteuners; the place is remembered and its lookups are offered."""
+    messages = stack.send(_sender("faq-plaats-2"), "Wat doet de gemeente voor mantelzorgers? Ik woon in Wolvega.")
+    text = bot_texts(messages)
+    assert "Uw gemeente moet mantelzorgers ondersteunen" in text, text
+    assert "Wolvega hoort bij de gemeente Weststellingwerf" in text, text
+    assert "Gratis cliëntondersteuning voor" not in text and "in mijn lijst" not in text, text
+    offer = [b["payload"] for b in messages[-1].get("buttons") or []]
+    assert offer == ["/find_clientondersteuner", "/find_zorgkantoor"], messages
+
+
 @pytest.mark.parametrize("question, read_as", [
     ("Ik woon in Vrieschelo en mijn man kan niet meer goed voor zichzelf zorgen. Wie kan ons helpen?",
      "Vriescheloo hoort bij de gemeente Westerwolde."),
