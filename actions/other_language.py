@@ -1,7 +1,8 @@
 """The answer to a message in another language: English where the topic has an answer, else the routes.
 
 The English answers are responses in domain.yml (``utter_english_*``, sources beside them);
-this module only chooses one from the topic the classifier found (``nlp.other_language``).
+``nlp.english_answers`` maps topics to them and this module chooses one from the topic the
+classifier found (``nlp.other_language``).
 """
 from __future__ import annotations
 
@@ -13,68 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.location import SLOT_PC4, outcome_for, stated_place
 from lookup import Status, get_lookup
+from nlp.english_answers import ENGLISH_ANSWER_OF_TOPIC, ROUTES, ROUTES_IN_ENGLISH_AND_DUTCH
 from nlp.language import ENGLISH
 
-ROUTES = "utter_english_routes"
-ROUTES_IN_ENGLISH_AND_DUTCH = "utter_other_language_routes"
-ENGLISH_ANSWER_OF_TOPIC = {
-    "faq/wat_is_clientondersteuning": "utter_english_clientondersteuning",
-    "faq/wat_doet_ondersteuner": "utter_english_clientondersteuning",
-    "faq/waarom_clientondersteuning": "utter_english_clientondersteuning",
-    "faq/toegankelijkheid": "utter_english_clientondersteuning",
-    # their Dutch answers are about the same free, independent support; the English one fits
-    "faq/wie_heeft_recht": "utter_english_clientondersteuning",
-    "faq/onafhankelijkheid": "utter_english_clientondersteuning",
-    "faq/andere_namen": "utter_english_clientondersteuning",
-    "faq/levensbreed": "utter_english_clientondersteuning",
-    "faq/mee": "utter_english_clientondersteuning",
-    "faq/sociale_kaart": "utter_english_where",
-    "faq/kosten": "utter_english_free",
-    "faq/regelen_via_gemeente": "utter_english_where",
-    "faq/wmo_loket_wijkteam": "utter_english_where",
-    "faq/hulp_bij_het_huishouden": "utter_english_where",
-    "ask_route": "utter_english_where",
-    "faq/wmo_of_wlz": "utter_english_where",
-    "find_clientondersteuner": "utter_english_where",
-    "faq/wat_is_zorgkantoor": "utter_english_zorgkantoor",
-    "faq/regelen_via_zorgkantoor": "utter_english_zorgkantoor",
-    "find_zorgkantoor": "utter_english_zorgkantoor",
-    "faq/wat_is_mantelzorger": "utter_english_carer",
-    "faq/gemeente_voor_mantelzorgers": "utter_english_carer",
-    "faq/overbelasting": "utter_english_carer",
-    "faq/mantelzorglijn": "utter_english_carer",
-    "faq/mantelzorger_ondersteuning_voor_zichzelf": "utter_english_carer",
-    "faq/pgb_wat": "utter_english_pgb",
-    "faq/pgb_mantelzorger_betalen": "utter_english_pgb_family",
-    "faq/mantelzorg_en_werk": "utter_english_work",
-    "faq/respijtzorg": "utter_english_respite",
-    "faq/keukentafelgesprek_wat": "utter_english_keukentafelgesprek",
-    "faq/keukentafelgesprek_voorbereiden": "utter_english_keukentafelgesprek",
-    "faq/keukentafelgesprek_wie_mag_mee": "utter_english_keukentafelgesprek",
-    "faq/eigen_bijdrage_wmo": "utter_english_eigen_bijdrage",
-    "faq/informele_ondersteuning": "utter_english_informal_support",
-    "faq/jonge_mantelzorgers": "utter_english_young_carers",
-    "faq/casemanager_dementie": "utter_english_dementia_casemanager",
-    "faq/alzheimer_telefoon": "utter_english_alzheimer",
-    "faq/mantelzorgwaardering": "utter_english_appreciation",
-    "faq/klacht_of_bezwaar": "utter_english_complaint",
-    "faq/hulp_bij_bezwaar": "utter_english_objection_help",
-    "faq/wlz_thuis": "utter_english_wlz_home",
-    "faq/hulp_wlz_aanvraag": "utter_english_wlz_application",
-    "faq/wachtlijst_verpleeghuis": "utter_english_waiting_list",
-    "faq/jeugdwet_route": "utter_english_jeugdwet",
-    "faq/zvw_wijkverpleging": "utter_english_district_nursing",
-    "faq/mentorschap_bewind_curatele": "utter_english_protective_measures",
-    "faq/levenstestament_volmacht": "utter_english_power_of_attorney",
-    "faq/geheugenklachten": "utter_english_memory_problems",
-    "faq/woningaanpassing_hulpmiddelen": "utter_english_home_adaptations",
-    "faq/vervoer_valys": "utter_english_transport",
-    "faq/sollicitatieplicht_mantelzorg": "utter_english_job_search_exemption",
-    "faq/palliatieve_zorg_thuis": "utter_english_palliative_care",
-    "faq/dagbesteding": "utter_english_day_care",
-    "faq/eigen_bijdrage_wlz": "utter_english_wlz_contribution",
-    "out_of_scope": "utter_english_out_of_scope",
-}
 
 
 def english_place_note(tracker: Tracker) -> Tuple[Optional[str], List[EventType]]:

@@ -2,8 +2,9 @@
 
 Runs after the topic classifier, whose multilingual sentence embedding still finds the
 topic of an English question; that topic is kept in the parse data under ``language``
-(``{"code": "en", "topic": "faq/kosten"}``) so ``action_answer_other_language`` can give
-the English answer where there is one. The safety classifier runs after this component
+(``{"code": "en", "topic": "faq/kosten", "confidence": 0.8}``) so ``action_answer_other_language``
+can give the English answer where there is one (and ``safety.classifier`` can give it after the
+English exhausted answer when the topic is sure enough). The safety classifier runs after this component
 and overrules it: danger is answered first, in any language.
 """
 from __future__ import annotations
@@ -48,6 +49,8 @@ class OtherLanguageDetector(IntentOverride):
             code = detect(str(text))
             if code == DUTCH:
                 continue
-            message.set(LANGUAGE_KEY, {"code": code, "topic": topic_label(message)}, add_to_output=True)
+            confidence = round(float((message.get(INTENT) or {}).get("confidence") or 0.0), 3)
+            message.set(LANGUAGE_KEY, {"code": code, "topic": topic_label(message), "confidence": confidence},
+                        add_to_output=True)
             self.override(message)
         return messages

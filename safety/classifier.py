@@ -34,7 +34,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlp.topic_classifier import build_classifier, load_pipeline, classifier_text, save_pipeline
 from safety.levels import CHECK_INTENT, EXHAUSTED_AT_RISK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
-from nlp.other_language import topic_label
+from nlp.other_language import INTENT_NAME as OTHER_LANGUAGE_INTENT, LANGUAGE_KEY, topic_label
 from safety.terms import phrase_level, says_cannot_go_on
 
 logger = logging.getLogger(__name__)
@@ -258,11 +258,15 @@ class SafetyClassifier(GraphComponent):
         if level is not Level.EXHAUSTED:
             return None
         intent = message.get(INTENT) or {}
-        topic = topic_label(message)
-        confident = float(intent.get("confidence") or 0.0) >= self.config["exhausted_topic_min_confidence"]
-        if intent.get("name") != "faq" or not topic or not confident or topic in self.config["not_none_labels"]:
+        topic, confidence = topic_label(message), float(intent.get("confidence") or 0.0)
+        language = message.get(LANGUAGE_KEY) or {}
+        if intent.get("name") == OTHER_LANGUAGE_INTENT:  # the topic under the English override
+            topic, confidence = language.get("topic"), float(language.get("confidence") or 0.0)
+        confident = confidence >= self.config["exhausted_topic_min_confidence"]
+        if not topic or not str(topic).startswith("faq/") or not confident \
+                or topic in self.config["not_none_labels"]:
             return None
-        return topic
+        return str(topic)
 
     def process(self, messages: List[Message]) -> List[Message]:
         texts = [m.get(TEXT) or "" for m in messages]

@@ -8,9 +8,9 @@ would also need the action server (the form's validation runs there), which may 
 
 This policy makes the same kind of prediction with a higher priority than RulePolicy:
 after a ``safety_*`` intent it predicts that level's answer (a response: no action server
-needed), then — for an exhausted carer who also asked about a topic — that topic's answer,
-then ends an open form, then listens. After the gentle check question, "ja"
-gives the acute answer and "nee" a short reply.
+needed), then — for an exhausted carer who also asked about a topic — that topic's answer
+(in English the topic's English answer, where it has one), then ends an open form, then
+listens. After the gentle check question, "ja" gives the acute answer and "nee" a short reply.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 
+from nlp.english_answers import ENGLISH_ANSWER_OF_TOPIC, english_answer_after_exhaustion
 from nlp.language import ENGLISH
 from safety.levels import (
     ACUTE_RESPONSE,
@@ -40,12 +41,15 @@ from safety.levels import (
 )
 
 CHECK_ANSWERS = {"affirm": ACUTE_RESPONSE, "deny": CHECK_DECLINED_RESPONSE}
-# after the exhausted answer, the answer of a topic the carer also asked about (Rasa's
-# retrieval action reads the topic from the message's response selector). Dutch only: the
-# topics' answers are Dutch, so after the English answer nothing follows.
-EXHAUSTED_RESPONSES = frozenset(RESPONSE_OF_INTENT[intent] for intent in (INTENT_OF[Level.EXHAUSTED],
-                                                                          EXHAUSTED_AT_RISK_INTENT))
+# after the exhausted answer, the answer of a topic the carer also asked about: in Dutch Rasa's
+# retrieval action (it reads the topic from the message's response selector), in English the
+# topic's English answer where it has one that adds something (nlp.english_answers)
+DUTCH_EXHAUSTED_RESPONSES = frozenset(RESPONSE_OF_INTENT[intent] for intent in (INTENT_OF[Level.EXHAUSTED],
+                                                                                EXHAUSTED_AT_RISK_INTENT))
+ENGLISH_EXHAUSTED_RESPONSES = frozenset(in_language(response, ENGLISH) for response in DUTCH_EXHAUSTED_RESPONSES)
+EXHAUSTED_RESPONSES = DUTCH_EXHAUSTED_RESPONSES | ENGLISH_EXHAUSTED_RESPONSES
 TOPIC_ANSWER_ACTION = "utter_faq"
+TOPIC_ANSWER_ACTIONS = frozenset({TOPIC_ANSWER_ACTION, *ENGLISH_ANSWER_OF_TOPIC.values()})
 
 
 def _previous_action(tracker: DialogueStateTracker, skip: int = 0) -> Optional[str]:
@@ -69,8 +73,16 @@ def _safety_answer_done(tracker: DialogueStateTracker, skip: int) -> bool:
     """The action ``skip`` actions back ended a safety answer: a safety response, or the topic's
     answer that followed an exhausted answer."""
     action = _previous_action(tracker, skip)
-    return action in SAFETY_RESPONSES or (action == TOPIC_ANSWER_ACTION
+    return action in SAFETY_RESPONSES or (action in TOPIC_ANSWER_ACTIONS
                                           and _previous_action(tracker, skip + 1) in EXHAUSTED_RESPONSES)
+
+
+def topic_answer_after_exhaustion(tracker: DialogueStateTracker, exhausted_response: str) -> Optional[str]:
+    """The topic's answer that follows the exhausted answer, in the exhausted answer's language."""
+    topic = topic_beside_exhaustion(tracker)
+    if exhausted_response in ENGLISH_EXHAUSTED_RESPONSES:
+        return english_answer_after_exhaustion(topic)
+    return TOPIC_ANSWER_ACTION if topic else None
 
 
 def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
@@ -87,8 +99,10 @@ def next_safety_action(tracker: DialogueStateTracker) -> Optional[str]:
             # "yes" to the English question is a button or a word the detector calls Dutch
             return in_language(CHECK_ANSWERS[intent], ENGLISH if is_english(asked) else language)
         return None
-    if latest in EXHAUSTED_RESPONSES and topic_beside_exhaustion(tracker):
-        return TOPIC_ANSWER_ACTION
+    if latest in EXHAUSTED_RESPONSES:
+        topic_answer = topic_answer_after_exhaustion(tracker, latest)
+        if topic_answer:
+            return topic_answer
     if _safety_answer_done(tracker, skip=0):
         return ACTION_DEACTIVATE_LOOP_NAME if tracker.active_loop_name else ACTION_LISTEN_NAME
     if latest == ACTION_DEACTIVATE_LOOP_NAME and _safety_answer_done(tracker, skip=1):

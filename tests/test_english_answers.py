@@ -13,7 +13,7 @@ from typing import Dict, List, Set
 import pytest
 import yaml
 
-from actions.other_language import ENGLISH_ANSWER_OF_TOPIC, ROUTES, ROUTES_IN_ENGLISH_AND_DUTCH
+from nlp.english_answers import ENGLISH_ANSWER_OF_TOPIC, ROUTES, ROUTES_IN_ENGLISH_AND_DUTCH
 from nlp.language import ENGLISH, detect
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,13 +3,15 @@ action on real Rasa trackers, and the safety test set kept apart from training."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import pytest
 import yaml
 from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 from bench.safety_bench import discover_test_sets
 from ops.model_state import ROOT
@@ -183,6 +185,41 @@ def test_an_exhausted_carer_who_also_asks_about_a_topic_gets_both_answers(intent
     alone: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), _user(intent),
                           ActionExecuted(f"utter_{intent}"), BotUttered("…")]
     assert next_safety_action(_tracker(alone)) == ACTION_LISTEN_NAME
+
+
+@pytest.mark.parametrize("topic, topic_answer", [
+    ("faq/respijtzorg", "utter_english_respite"),
+    ("faq/pgb_wat", "utter_english_pgb"),
+    # its English answer (the Mantelzorglijn, support for carers) is what the exhausted answer says
+    ("faq/mantelzorglijn", None),
+])
+def test_an_exhausted_carer_writing_english_gets_the_english_answer_of_the_topic_too(
+        topic: str, topic_answer: Optional[str]) -> None:
+    asked = UserUttered("…", intent={"name": "safety_exhausted", "confidence": 1.0},
+                        parse_data={"intent": {"name": "safety_exhausted", "confidence": 1.0},
+                                    "language": {"code": "en", "topic": topic, "confidence": 0.9},
+                                    "safety": {"level": "exhausted", "topic": topic}})
+    events: List[Event] = [ActionExecuted(ACTION_LISTEN_NAME), asked,
+                           ActionExecuted("utter_safety_exhausted_en"), BotUttered("…")]
+    if topic_answer is None:
+        assert next_safety_action(_tracker(events)) == ACTION_LISTEN_NAME
+        return
+    assert next_safety_action(_tracker(events)) == topic_answer
+    events += [ActionExecuted(topic_answer), BotUttered("…")]
+    assert next_safety_action(_tracker(events)) == ACTION_LISTEN_NAME
+
+
+def test_the_classifier_finds_the_topic_of_an_english_exhausted_message() -> None:
+    """Under the English override the topic and its confidence are in the language key."""
+    classifier = SafetyClassifier(CONFIG, None, None)  # type: ignore[arg-type]
+    message = Message(data={TEXT: "…"})
+    message.set(INTENT, {"name": "other_language", "confidence": 1.0})
+    message.set("language", {"code": "en", "topic": "faq/respijtzorg", "confidence": 0.8})
+    assert classifier.topic_beside_exhaustion(message, Level.EXHAUSTED) == "faq/respijtzorg"
+    message.set("language", {"code": "en", "topic": "faq/respijtzorg", "confidence": 0.3})
+    assert classifier.topic_beside_exhaustion(message, Level.EXHAUSTED) is None  # not sure enough
+    message.set("language", {"code": "en", "topic": "out_of_scope", "confidence": 0.9})
+    assert classifier.topic_beside_exhaustion(message, Level.EXHAUSTED) is None
 
 
 def test_policy_keeps_out_of_ordinary_turns() -> None:
