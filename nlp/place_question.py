@@ -44,7 +44,7 @@ _WHO_OR_WHERE = re.compile(r"\b(?:terecht|bij wie|wie biedt|wie helpt|waar kan|w
 _ASKS_WHERE_OR_WHO = re.compile(
     r"\b(?:waar|wie|terecht|aankloppen|steunpunt\w*|loket\w*|contact\w*|aanspreekpunt\w*|adres\w*"
     r"|telefoonnummer|langs\s?komen|huisbezoek|ouderenadvis\w*|cli[eë]nt(?:en)?ondersteun\w*"
-    r"|dorpsondersteun\w*|sociaal\s+team|wijkteam\w*|buurtteam\w*)\b", re.I)
+    r"|dorpsondersteun\w*|sociaal\s+team|wijkteam\w*|buurtteam\w*|in\s+de\s+buurt|dichtbij)\b", re.I)
 # "Mantelzorgondersteuning Uitgeest": a few words around a place want the lookup too
 SHORT_WORDS = 6
 # asks which zorgkantoor a place has (not what a zorgkantoor is): the zorgkantoor lookup

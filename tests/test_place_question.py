@@ -33,6 +33,7 @@ def _intent_after(message: Message) -> str:
     "Is er voor mantelzorgers in Kollum een steunpunt?",
     "Ik woon in Budel. Hoe neem ik contact op met het sociaal team?",
     "Mantelzorgondersteuning in Uitgeest",
+    "Ik woon in Dinkelland. Is er hulp bij mij in de buurt voor mijn moeder met dementie?",
 ])
 def test_a_where_or_who_question_with_a_place_becomes_the_lookup(text: str) -> None:
     assert asks_where_or_who(text)
