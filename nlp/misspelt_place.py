@@ -7,6 +7,11 @@ message has no place entity yet, is matched to the closest known place (the reso
 match); the entity carries the known spelling, so the reply says "Vriescheloo hoort bij de
 gemeente Westerwolde" and the user can correct it. An exact name that the ruler left out is an
 ordinary word there ("Nederland" is also a village), so only a misspelling is taken.
+
+Written without capitals, as on WhatsApp ("ik woon in rockanje", "mijn moeder woont in
+oud-beijerland"), a village is not in the ruler at all: it matches kernen as written, so that
+"dieren" or "vries" in a sentence are no places. After "woon in" a lowercase name that is
+exactly a known kern or gemeente (four letters or more, not a Dutch stop word) is taken.
 """
 from __future__ import annotations
 
@@ -20,13 +25,20 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from spacy.lang.nl.stop_words import STOP_WORDS
+
 from lookup.places import Places
+from lookup.text import place_key, without_province_marker
 from lookup.resolve import Status, resolve_text
 from nlp.place_question import names_a_place
 
 _LIVES_IN = re.compile(r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
                        r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|a/d\s+)?[A-Z][\w'’-]+)?)")
+# the same after "woon in", written without capitals: one to three words, longest first
+_LIVES_IN_LOWERCASE = re.compile(r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
+                                 r"([a-z][\w'’-]+(?:\s+[a-z][\w'’/-]+){0,2})")
 _COUNTRY_WORDS = {"nederland", "holland"}
+MIN_LETTERS = 4
 
 
 def lives_in_name(text: str) -> Optional["re.Match[str]"]:
@@ -64,12 +76,32 @@ class MisspeltPlaceExtractor(GraphComponent):
         return {"entity": "gemeente", "value": res.matched_name, "start": found.start(1),
                 "end": found.end(1), "confidence_entity": 1.0, "extractor": type(self).__name__}
 
+    def lowercase_entity_for(self, text: str) -> Optional[Dict[str, Any]]:
+        """A gemeente entity for a kern or gemeente written without capitals after "woon in"."""
+        found = _LIVES_IN_LOWERCASE.search(text)
+        if found is None:
+            return None
+        words = found.group(1).split()
+        for count in range(len(words), 0, -1):
+            name = " ".join(words[:count])
+            if len(name) < MIN_LETTERS or name in _COUNTRY_WORDS or (count == 1 and name in STOP_WORDS):
+                continue
+            res = resolve_text(name, self._places)
+            if res.status in (Status.RESOLVED, Status.AMBIGUOUS) and res.via not in ("fuzzy", "several") \
+                    and res.matched_name and without_province_marker(place_key(res.matched_name)) == place_key(name):
+                start = found.start(1)
+                # a kern in two gemeenten keeps the words as written: the lookup then asks which
+                value = res.matched_name if res.status is Status.RESOLVED else name
+                return {"entity": "gemeente", "value": value, "start": start,
+                        "end": start + len(name), "confidence_entity": 1.0, "extractor": type(self).__name__}
+        return None
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if text.startswith("/") or names_a_place(message):
                 continue
-            entity = self.entity_for(text)
+            entity = self.entity_for(text) or self.lowercase_entity_for(text)
             if entity is not None:
                 message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
         return messages

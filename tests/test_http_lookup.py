@@ -117,6 +117,9 @@ def test_another_question_naming_a_place_is_answered_and_the_place_kept(stack) -
      "Vriescheloo hoort bij de gemeente Westerwolde."),
     ("Wij wonen in Oud Beierland. Wat kost een cliëntondersteuner?",
      "Oud-Beijerland hoort bij de gemeente Hoeksche Waard."),
+    # WhatsApp style, no capitals: the kern is read all the same
+    ("ik woon in rockanje en kan door mijn reuma niet meer zelf koken. waar kan ik terecht",
+     "Rockanje hoort bij de gemeente Voorne aan Zee."),
 ])
 def test_a_misspelt_place_after_ik_woon_in_is_read_and_said(stack, question: str, read_as: str) -> None:
     """A place the entity ruler does not know, written after "ik woon in", is read as the known

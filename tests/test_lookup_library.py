@@ -403,6 +403,36 @@ def test_a_misspelt_place_after_ik_woon_in_becomes_the_known_place(text: str, va
     assert text[entity["start"]:entity["end"]].lower().startswith(value[:3].lower())
 
 
+@pytest.mark.parametrize("text, value", [
+    ("ik woon in rockanje en kan door mijn reuma niet meer zelf koken", "Rockanje"),
+    ("mijn moeder woont in oud-beijerland", "Oud-Beijerland"),
+    ("ik woon in nieuw lekkerland sinds kort", "Nieuw-Lekkerland"),
+    ("ik woon in den helder", "Den Helder"),
+    ("ik woon in bergen", "bergen"),  # in two gemeenten: kept as written, so the lookup asks which
+])
+def test_a_place_written_without_capitals_after_ik_woon_in_is_read(text: str, value: str) -> None:
+    """WhatsApp style: the entity ruler takes kernen only as written with a capital."""
+    from nlp.misspelt_place import MisspeltPlaceExtractor
+    from lookup.places import Places
+
+    extractor = MisspeltPlaceExtractor(Places())
+    entity = extractor.lowercase_entity_for(text)
+    assert entity is not None and entity["value"] == value, entity
+    assert place_key(text[entity["start"]:entity["end"]]) == place_key(value)  # the span is the place
+
+
+@pytest.mark.parametrize("text", [
+    "ik woon in een flat op drie hoog", "ik woon in het buitenland", "ik woon in nederland",
+    "mijn vader woont in een zorginstelling", "wij wonen in de buurt van de kerk", "ik woon in zuid-holland",
+    "ik woon in vrieschelo",  # misspelt and without capitals: too unsure to take
+])
+def test_no_place_is_made_up_from_lowercase_words_after_ik_woon_in(text: str) -> None:
+    from nlp.misspelt_place import MisspeltPlaceExtractor
+    from lookup.places import Places
+
+    assert MisspeltPlaceExtractor(Places()).lowercase_entity_for(text) is None
+
+
 @pytest.mark.parametrize("text", [
     "Ik woon in Nederland, wat kost een cliëntondersteuner?",  # also a village: an ordinary word here
     "Ik woon in Holland",
