@@ -64,6 +64,11 @@ ENGLISH_ANSWER_OF_TOPIC: Dict[str, str] = {
     "faq/palliatieve_zorg_thuis": "utter_english_palliative_care",
     "faq/dagbesteding": "utter_english_day_care",
     "faq/eigen_bijdrage_wlz": "utter_english_wlz_contribution",
+    "faq/gebruikelijke_zorg": "utter_english_usual_care",
+    "faq/wmo_route_termijnen": "utter_english_wmo_steps",
+    "faq/crisisopname": "utter_english_crisis_admission",
+    "faq/mantelzorgmakelaar": "utter_english_care_broker",
+    "faq/geen_clientondersteuning_gevonden": "utter_english_no_client_support_found",
     "out_of_scope": "utter_english_out_of_scope",
 }
 
