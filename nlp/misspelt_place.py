@@ -32,11 +32,10 @@ from lookup.text import place_key, without_province_marker
 from lookup.resolve import Status, resolve_text
 from nlp.place_question import names_a_place
 
-_LIVES_IN = re.compile(r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
-                       r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|a/d\s+)?[A-Z][\w'’-]+)?)")
-# the same after "woon in", written without capitals: one to three words, longest first
-_LIVES_IN_LOWERCASE = re.compile(r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
-                                 r"([a-z][\w'’-]+(?:\s+[a-z][\w'’/-]+){0,2})")
+_AFTER_LIVES_IN = r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
+_LIVES_IN = re.compile(_AFTER_LIVES_IN + r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|a/d\s+)?[A-Z][\w'’-]+)?)")
+# the same, written without capitals: one to three words, tried longest first
+_LIVES_IN_LOWERCASE = re.compile(_AFTER_LIVES_IN + r"([a-z][\w'’-]+(?:\s+[a-z][\w'’/-]+){0,2})")
 _COUNTRY_WORDS = {"nederland", "holland"}
 MIN_LETTERS = 4
 

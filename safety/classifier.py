@@ -259,8 +259,8 @@ class SafetyClassifier(GraphComponent):
             return None
         intent = message.get(INTENT) or {}
         topic, confidence = topic_label(message), float(intent.get("confidence") or 0.0)
-        language = message.get(LANGUAGE_KEY) or {}
         if intent.get("name") == OTHER_LANGUAGE_INTENT:  # the topic under the English override
+            language = message.get(LANGUAGE_KEY) or {}
             topic, confidence = language.get("topic"), float(language.get("confidence") or 0.0)
         confident = confidence >= self.config["exhausted_topic_min_confidence"]
         if not topic or not str(topic).startswith("faq/") or not confident \
