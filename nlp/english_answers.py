@@ -54,6 +54,7 @@ ENGLISH_ANSWER_OF_TOPIC: Dict[str, str] = {
     "faq/hulp_wlz_aanvraag": "utter_english_wlz_application",
     "faq/wachtlijst_verpleeghuis": "utter_english_waiting_list",
     "faq/jeugdwet_route": "utter_english_jeugdwet",
+    "faq/kind_wordt_18": "utter_english_turning_18",
     "faq/zvw_wijkverpleging": "utter_english_district_nursing",
     "faq/mentorschap_bewind_curatele": "utter_english_protective_measures",
     "faq/levenstestament_volmacht": "utter_english_power_of_attorney",
