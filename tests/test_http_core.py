@@ -22,6 +22,9 @@ def test_greeting_offers_buttons(stack: Stack) -> None:
     ("wat is een keukentafelgesprek?", "keukentafelgesprek"),
     ("kost clientondersteuning geld?", "gratis"),
     ("wat is metgezel", "Metgezel"),
+    # a child turning 18: its own answer (which law after the Jeugdwet), not the Jeugdwet route
+    ("onze dochter met autisme wordt volgend jaar achttien, wat verandert er dan voor haar zorg",
+     "Wordt uw kind 18?"),
 ])
 def test_faq_answers_in_dutch(stack: Stack, question: str, expected: str) -> None:
     text = bot_texts(stack.send(f"core-faq-{hash(question)}", question))
