@@ -151,7 +151,13 @@ class TopicClassifier(IntentClassifier, GraphComponent):
                 # neglects, Veilig Thuis, 112) answer only when this sure; below it the fallback
                 # offers topics. A message with danger in it gets the safety classifier's answer
                 # anyway. Hand grading found it on heart-rhythm and sleeping-pill questions (0.15-0.47)
-                "sure_only_topics": {"faq/ontspoorde_zorg": 0.5}}
+                "sure_only_topics": {"faq/ontspoorde_zorg": 0.5},
+                # two FAQ topics close together at low confidence: the fallback asks which one
+                # (its buttons are the two topics) instead of answering the likelier neighbour
+                # (issue 13: "a wrong neighbour is worse than a fallback ... separate them or
+                # ask"). 0 turns it off; the values are chosen in config.yml
+                "close_topics_confidence": 0.0,
+                "close_topics_margin": 0.0}
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -234,8 +240,18 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         if intent == OUT_OF_SCOPE:
             return float(self.config["out_of_scope_min_confidence"])
         if intent == self.config["retrieval_intent"] and topics:
+            if self._close_to_runner_up(topics):
+                return float(self.config["close_topics_confidence"])
             return float(self.config["sure_only_topics"].get(topics[0][INTENT_RESPONSE_KEY], 0.0))
         return 0.0
+
+    def _close_to_runner_up(self, topics: List[Dict[str, Any]]) -> bool:
+        """The top FAQ topic is unsure and its runner-up nearly as likely."""
+        if len(topics) < 2:
+            return False
+        first, second = (topic[PREDICTED_CONFIDENCE_KEY] for topic in topics[:2])
+        return (first < float(self.config["close_topics_confidence"])
+                and first - second < float(self.config["close_topics_margin"]))
 
     def _set_output(self, message: Message, labels: List[str], row: np.ndarray) -> None:
         retrieval = self.config["retrieval_intent"]

@@ -26,3 +26,25 @@ def test_a_sure_harm_topic_and_an_unsure_ordinary_topic_still_answer() -> None:
     assert _intent_after([0.8, 0.1, 0.1])["confidence"] == 0.8
     assert _intent_after([0.1, 0.3, 0.6])["name"] == "greet"
     assert _intent_after([0.2, 0.45, 0.35]) == {"name": "faq", "confidence": 0.45}
+
+
+def _intent_with_close_topics(row: list) -> dict:
+    classifier = TopicClassifier.__new__(TopicClassifier)
+    classifier.config = {**TopicClassifier.get_default_config(),
+                         "close_topics_confidence": 0.2, "close_topics_margin": 0.1}
+    classifier.responses = {}
+    message = Message({"text": "hoe zit het met de kosten van de hulp"})
+    labels = ["faq/kosten", "faq/eigen_bijdrage_wmo", "faq/respijtzorg", "greet"]
+    classifier._set_output(message, labels, np.array(row))
+    return message.get("intent")
+
+
+def test_two_close_unsure_topics_go_to_the_fallback_which_offers_both() -> None:
+    assert _intent_with_close_topics([0.19, 0.12, 0.10, 0.05]) == {"name": "faq", "confidence": 0.0}
+
+
+def test_an_unsure_topic_far_ahead_of_its_runner_up_or_a_sure_one_still_answers() -> None:
+    assert _intent_with_close_topics([0.19, 0.05, 0.04, 0.03]) == {"name": "faq", "confidence": 0.19}
+    assert _intent_with_close_topics([0.45, 0.40, 0.10, 0.05]) == {"name": "faq", "confidence": 0.45}
+    # a runner-up that is not a topic (here: greet) does not make the topics close
+    assert _intent_with_close_topics([0.19, 0.02, 0.02, 0.15]) == {"name": "faq", "confidence": 0.19}
