@@ -104,6 +104,7 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "he kicked me out of the family app after we argued about mum's care",
     "I pushed my mother in her wheelchair to the park, is there a wheelchair taxi too?",
     "I hit my husband's car while parking at the day centre",
+    "my father is terminally ill and wants to die at home, can we get night care?",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
