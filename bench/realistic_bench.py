@@ -64,8 +64,11 @@ def ask(stack: Stack, text: str) -> Dict[str, Any]:
                            json={"text": text}, timeout=60).json()
     label, confidence = understood_label(parsed), label_of(parsed)[1]
     sender = f"realistic-{uuid.uuid4().hex}"
-    replies = [m.get("text") or "" for m in stack.send(sender, text, timeout=60)]
-    return {"label": label, "confidence": round(confidence, 3), "replies": replies}
+    messages = stack.send(sender, text, timeout=60)
+    replies = [m.get("text") or "" for m in messages]
+    # the buttons too: a grader reading the replies must see which topics a fallback offered
+    buttons = [button.get("title", "") for m in messages for button in m.get("buttons") or []]
+    return {"label": label, "confidence": round(confidence, 3), "replies": replies, "buttons": buttons}
 
 
 def score(items: Sequence[Dict[str, Any]], answers: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
