@@ -233,8 +233,8 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return exp / exp.sum(axis=1, keepdims=True)
 
     def _min_confidence(self, intent: str, topics: List[Dict[str, Any]]) -> float:
-        """The confidence below which the top intent is not answered (small talk, out_of_scope, and the
-        topics in ``sure_only_topics``); 0 for everything else."""
+        """The confidence below which the top intent is not answered (small talk, out_of_scope, the
+        topics in ``sure_only_topics``, and a topic close to its runner-up); 0 for everything else."""
         if intent in SMALL_TALK:
             return float(self.config["small_talk_min_confidence"])
         if intent == OUT_OF_SCOPE:

@@ -63,8 +63,9 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\bmet\s+een\s+mes\b", r"\bwurg",
         # in English (a message in English is answered in English, nlp/other_language.py)
         r"\bkill\s+myself\b", r"\bcommit\s+suicide\b",  # "suicidal": above
-        # not where someone wants to die ("he wants to die at home": a wish for end-of-life care)
-        r"\bwants?\s+to\s+die\b(?!\s+(?:at\s+home|in\s+(?:peace|his\s+own\s+bed|her\s+own\s+bed)|with\s+dignity)\b)",
+        # not where someone wants to die ("he wants to die at home": a wish for end-of-life care);
+        # "die in peace" or "with dignity" stay in: a despairing carer may write them too
+        r"\bwants?\s+to\s+die\b(?!\s+(?:at\s+home|in\s+(?:his|her|their)\s+own\s+bed)\b)",
         r"\bend\s+(?:my|his|her)\s+life\b",
         r"\bnot\s+breathing\b", r"\bunconscious\b",
     ],
