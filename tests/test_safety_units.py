@@ -67,6 +67,9 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("ik trek het niet meer", Level.EXHAUSTED),
     ("ik kan niet meer.", Level.EXHAUSTED),
     ("ik zie geen uitweg meer", Level.EXHAUSTED),
+    # only a wish about where to die ("at home") is left to the classifier
+    ("my husband wants to die", Level.ACUTE),
+    ("I just want to die in peace", Level.ACUTE),
 ])
 def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     assert phrase_level(text)[0] == level
