@@ -12,6 +12,7 @@ import yaml
 
 from editor.evaluate import _folds, training_examples
 from nlp.topic_classifier import TopicClassifier, build_classifier, classifier_text
+from ops.model_state import ROOT
 
 # (top confidence, runner-up topic's confidence, top right, runner-up right)
 Row = Tuple[float, float, bool, bool]
@@ -19,7 +20,7 @@ Row = Tuple[float, float, bool, bool]
 
 def topic_config() -> dict:
     config = TopicClassifier.get_default_config()
-    for step in yaml.safe_load(open("config.yml", encoding="utf-8"))["pipeline"]:
+    for step in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]:
         if step["name"].endswith("TopicClassifier"):
             config.update({k: v for k, v in step.items() if k != "name"})
     return config
