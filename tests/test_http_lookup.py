@@ -113,8 +113,9 @@ def test_another_question_naming_a_place_is_answered_and_the_place_kept(stack) -
 
 
 @pytest.mark.parametrize("question, read_as", [
+    # a who-question with a where-to-go topic: the lookup for the place as read (nlp/place_question.py)
     ("Ik woon in Vrieschelo en mijn man kan niet meer goed voor zichzelf zorgen. Wie kan ons helpen?",
-     "Vriescheloo hoort bij de gemeente Westerwolde."),
+     "Ik ga uit van Vriescheloo, in de gemeente Westerwolde."),
     ("Wij wonen in Oud Beierland. Wat kost een cliëntondersteuner?",
      "Oud-Beijerland hoort bij de gemeente Hoeksche Waard."),
     # WhatsApp style, no capitals: the kern is read all the same
