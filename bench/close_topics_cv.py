@@ -11,7 +11,7 @@ import numpy as np
 import yaml
 
 from editor.evaluate import _folds, training_examples
-from nlp.topic_classifier import TopicClassifier, build_classifier, classifier_text
+from nlp.topic_classifier import TopicClassifier, build_classifier, classifier_text, close_to_runner_up
 from ops.model_state import ROOT
 
 # (top confidence, runner-up topic's confidence, top right, runner-up right)
@@ -50,7 +50,7 @@ def main() -> None:
     print(f"{len(rows)} FAQ predictions with a FAQ runner-up")
     for confidence in (0.2, 0.25, 0.3):
         for margin in (0.05, 0.1, 0.2):
-            close = [r for r in rows if r[0] < confidence and r[0] - r[1] < margin]
+            close = [r for r in rows if close_to_runner_up(r[0], r[1], confidence, margin)]
             print(f"top < {confidence}, margin < {margin}: {len(close)} answers; top right "
                   f"{sum(r[2] for r in close)}, only runner-up right {sum(r[3] and not r[2] for r in close)}, "
                   f"neither {sum(not r[2] and not r[3] for r in close)}")

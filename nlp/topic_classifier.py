@@ -117,6 +117,10 @@ def build_classifier(config: Dict[str, Any]) -> Any:
     return make_pipeline(features, classifier)
 
 
+def close_to_runner_up(first: float, second: float, confidence: float, margin: float) -> bool:
+    """The top FAQ topic is unsure (below ``confidence``) and its runner-up within ``margin`` of it."""
+    return first < confidence and first - second < margin
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
@@ -246,12 +250,11 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return 0.0
 
     def _close_to_runner_up(self, topics: List[Dict[str, Any]]) -> bool:
-        """The top FAQ topic is unsure and its runner-up nearly as likely."""
         if len(topics) < 2:
             return False
         first, second = (topic[PREDICTED_CONFIDENCE_KEY] for topic in topics[:2])
-        return (first < float(self.config["close_topics_confidence"])
-                and first - second < float(self.config["close_topics_margin"]))
+        return close_to_runner_up(first, second, float(self.config["close_topics_confidence"]),
+                                  float(self.config["close_topics_margin"]))
 
     def _set_output(self, message: Message, labels: List[str], row: np.ndarray) -> None:
         retrieval = self.config["retrieval_intent"]
