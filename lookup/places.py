@@ -1,8 +1,9 @@
 """Gemeenten, 4-digit postcodes (PC4) and the names people use for them.
 
-Loads `gemeenten_2025.csv`, `pc4_gemeente.csv` and `aliases.csv` from `lookup/data`
-and answers: which gemeente has this code / name / alias / village / PC4, what is
-the nearest PC4 to a point, which names are close to a misspelt one.
+Loads `gemeenten_2025.csv`, `pc4_gemeente.csv`, `aliases.csv` and `wijken.csv` (city districts
+that are no woonplaats, each with its source) from `lookup/data` and answers: which gemeente has
+this code / name / alias / village / PC4, what is the nearest PC4 to a point, which names are
+close to a misspelt one.
 """
 from __future__ import annotations
 
@@ -64,6 +65,9 @@ def _display_place(place: str) -> str:
     """'Spaarndam gem. Haarlem' -> 'Spaarndam'; 'Bergen (NH)' stays as it is."""
     return re.sub(r"\s+gem\.?\s+.*$", "", place).strip()
 
+
+# First words of a BAG place name that are no place on their own ('Klein Zundert', 'Oude Pekela').
+_NOT_A_PLACE_ALONE = frozenset({"klein", "groot", "nieuwe", "oude", "nieuw", "oud", "broek in"})
 
 # A village resolves to one gemeente when that gemeente has at least this share of
 # the evidence (postcodes that list the village, weighted by 1/number of places).
@@ -148,13 +152,40 @@ class Places:
         for pc in self.postcodes.values():
             share = 1.0 / max(1, len(pc.places))
             for place in pc.places:
-                for key in place_keys(place):
-                    self._place_names.setdefault(key, _display_place(place))
+                for key, name in self._place_forms(place, pc.gm_code):
+                    self._place_names.setdefault(key, name)
                     weights[key][pc.gm_code] += share
                     # the place may lie in the gemeente across the border
                     for other in pc.other_gm_codes:
                         weights[key][other] += share / 2
+        for name, code in self._districts():
+            for key in place_keys(name):
+                self._place_names.setdefault(key, name)
+                weights[key][code] += 1.0
         self._place_weights = {k: dict(v) for k, v in weights.items()}
+
+    def _place_forms(self, place: str, gm_code: str) -> List[Tuple[str, str]]:
+        """(key, written name) pairs for a postcode place; 'Hoogvliet Rotterdam' is also
+        'Hoogvliet' (BAG names some kernen after their gemeente; 'Nieuwe Pekela' stays whole)."""
+        forms = [(key, _display_place(place)) for key in place_keys(place)]
+        words = _display_place(place).split()
+        if (len(words) >= 2 and place_key(words[-1]) == place_key(self.gemeenten[gm_code].name_short)
+                and place_key(" ".join(words[:-1])) not in _NOT_A_PLACE_ALONE):
+            short = " ".join(words[:-1])
+            forms += [(key, short) for key in place_keys(short)]
+        return forms
+
+    def _districts(self) -> List[Tuple[str, str]]:
+        """City districts people name as where they live ('Scheveningen'): (name, gm_code)."""
+        path = self.data_dir / "wijken.csv"
+        if not path.exists():
+            return []
+        with open(path, encoding="utf-8") as f:
+            rows = [(r["name"].strip(), r["gm_code"].strip()) for r in csv.DictReader(f)]
+        for name, code in rows:
+            if code not in self.gemeenten:
+                raise ValueError(f"wijken.csv: unknown gm_code {code} for {name}")
+        return rows
 
     def _build_prefix_index(self) -> None:
         """'Alphen' -> Alphen aan den Rijn and Alphen-Chaam: the first word of a longer

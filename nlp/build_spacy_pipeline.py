@@ -33,6 +33,19 @@ def postcode_patterns() -> List[Dict]:
     ]
 
 
+# 'Amsterdam-Zuid', 'Rotterdam-Noord': the tokenizer keeps these whole, so the gemeente name
+# alone does not match; the resolver splits the hyphen and finds the gemeente.
+DISTRICT_SUFFIXES = ("Noord", "Zuid", "Oost", "West", "Centrum", "Noordoost", "Noordwest", "Zuidoost",
+                     "Zuidwest", "Nieuw-West")
+
+
+def district_patterns(names: Dict[str, str]) -> List[Dict]:
+    """Entity-ruler patterns for a gemeente name (without a hyphen) with a compass district."""
+    return [{"label": "gemeente", "pattern": f"{name}-{suffix}", "id": code}
+            for name, code in sorted(names.items()) if "-" not in name
+            for suffix in DISTRICT_SUFFIXES]
+
+
 def _common_words() -> Set[str]:
     """Dutch stop words and every word of the training examples: never a village here."""
     from spacy.lang.nl.stop_words import STOP_WORDS
@@ -58,6 +71,7 @@ def build(output_dir: Path) -> Language:
     patterns: List[Dict] = [
         {"label": "gemeente", "pattern": name, "id": code} for name, code in sorted(names.items())
     ]
+    patterns.extend(district_patterns(names))
     patterns.extend(postcode_patterns())
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.meta["name"] = "carer_nl"

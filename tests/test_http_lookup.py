@@ -112,6 +112,21 @@ def test_another_question_naming_a_place_is_answered_and_the_place_kept(stack) -
     assert offer == ["/find_clientondersteuner", "/find_zorgkantoor"], messages
 
 
+@pytest.mark.parametrize("question, said", [
+    ("Wij wonen in Amsterdam-Zuid. Wat kost een cliëntondersteuner?",
+     "cliëntondersteuner in de gemeente Amsterdam"),
+    ("Wij wonen in Hoogvliet. Wat kost een cliëntondersteuner?", "Hoogvliet hoort bij de gemeente Rotterdam"),
+])
+def test_a_city_district_or_a_kern_named_after_its_city_is_kept(stack, question: str, said: str) -> None:
+    """'Amsterdam-Zuid' is one word to the tokenizer and 'Hoogvliet' is 'Hoogvliet Rotterdam' in the
+    postcode data: both are still read as the place, beside the FAQ answer."""
+    messages = stack.send(_sender("wijk"), question)
+    text = bot_texts(messages)
+    assert "gratis" in text and said in text, text
+    offer = [b["payload"] for b in messages[-1].get("buttons") or []]
+    assert offer == ["/find_clientondersteuner", "/find_zorgkantoor"], messages
+
+
 @pytest.mark.parametrize("question, read_as", [
     # a who-question with a where-to-go topic: the lookup for the place as read (nlp/place_question.py)
     ("Ik woon in Vrieschelo en mijn man kan niet meer goed voor zichzelf zorgen. Wie kan ons helpen?",

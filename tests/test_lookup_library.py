@@ -251,6 +251,40 @@ def test_villages(lk: Lookup, text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("Ik woon in Hoogvliet", "Rotterdam"),  # BAG: 'Hoogvliet Rotterdam'
+    ("Pernis", "Rotterdam"),
+    ("Hoogvliet Rotterdam", "Rotterdam"),
+])
+def test_a_kern_named_after_its_gemeente_is_found_by_its_own_name(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
+
+
+def test_a_first_word_that_is_no_place_alone_is_not_indexed(lk: Lookup) -> None:
+    """'Klein Zundert', 'Oude Pekela': 'Klein' or 'Oude' alone is no place."""
+    assert lk.places.lookup_key("klein") is None and lk.places.lookup_key("oude") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("We wonen in Amsterdam-Zuid", "Amsterdam"),
+    ("in rotterdam-zuid", "Rotterdam"),
+    ("Den Haag-Zuidwest", "'s-Gravenhage"),
+])
+def test_a_city_with_a_compass_district_resolves_to_the_city(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
+
+
+def test_the_entity_ruler_reads_a_city_with_a_compass_district_as_one_place() -> None:
+    from nlp.build_spacy_pipeline import district_patterns
+
+    patterns = {p["pattern"]: p["id"] for p in district_patterns({"Amsterdam": "GM0363", "Den Haag": "GM0518",
+                                                                  "Alphen-Chaam": "GM1723"})}
+    assert patterns["Amsterdam-Zuid"] == "GM0363" and patterns["Den Haag-Nieuw-West"] == "GM0518"
+    assert not any(p.startswith("Alphen-Chaam") for p in patterns)  # a hyphenated name gets none
+
+
+@pytest.mark.parametrize("text,expected", [
     ("Zevenhuizen", {"Zuidplas", "Noordenveld"}),
     ("Nes", {"Ameland", "Noardeast-Fryslân"}),
     ("Alphen", {"Alphen aan den Rijn", "Alphen-Chaam"}),
