@@ -58,10 +58,24 @@ STORY_MIN_WORDS = 12
 CARER_SUPPORT_TOPIC = "mantelzorger_ondersteuning_voor_zichzelf"
 
 
+# a sentence that opens with one of these asks something, however long it is
+QUESTION_OPENERS = frozenset(
+    "wat hoe waar wie wanneer welke welk waarom waarvoor hoeveel kan kun kunnen mag mogen moet moeten "
+    "heb hebben is zijn krijg krijgen ben bestaat zit weet wil what how where who when which why can "
+    "could do does is are may should".split())
+
+
 def is_story(text: str) -> bool:
-    """A message that tells a situation rather than asks: long, or more than one sentence."""
+    """A message that tells a situation rather than asks: long, or more than one sentence.
+    One sentence that asks (a question mark, or a question word first and no full stop) is a question, however
+    long: "Dank u dat u dit vertelt" to a long question reads as not listening too."""
     sentences = [part for part in re.split(r"[.!?]+\s", text.strip()) if part.strip()]
-    return len(text.split()) >= STORY_MIN_WORDS or len(sentences) > 1
+    if len(sentences) > 1:
+        return True
+    words, end = text.lower().split(), text.rstrip()[-1:]
+    # WhatsApp style asks without a question mark; "Wat echt zou helpen is ..." ends in a full stop
+    asks = end == "?" or (bool(words) and words[0].strip(",:") in QUESTION_OPENERS and end not in ".!")
+    return len(words) >= STORY_MIN_WORDS and not asks
 
 
 def suggestions(latest_message: Dict[str, Any], carer_support: bool = False) -> List[Dict[str, str]]:

@@ -394,6 +394,9 @@ def test_a_story_we_did_not_understand_is_thanked_and_offered_carer_support() ->
     assert is_story("Mijn vader woont nog thuis. Ik ga er elke dag langs.")
     assert is_story("mijn vader woont nog thuis en ik ga er elke dag langs na mijn werk om te koken")
     assert not is_story("wat kost een keukentafelgesprek?")
+    # one long sentence that asks is a question, not a story
+    assert not is_story("Kan ik als mantelzorger van mijn moeder met dementie ergens een vergoeding voor krijgen?")
+    assert not is_story("hoe lang duurt het voordat ik bericht krijg van de gemeente over de aanvraag van mijn vader")
     story = tracker("Mijn vader woont nog thuis. Ik ga er elke dag langs.", "nlu_fallback")
     dispatcher = CollectingDispatcher()
     ActionSuggestTopics().run(dispatcher, story, DOMAIN)
