@@ -1,9 +1,9 @@
 """Gemeenten, 4-digit postcodes (PC4) and the names people use for them.
 
-Loads `gemeenten_2025.csv`, `pc4_gemeente.csv`, `aliases.csv` and `wijken.csv` (city districts
-that are no woonplaats, each with its source) from `lookup/data` and answers: which gemeente has
-this code / name / alias / village / PC4, what is the nearest PC4 to a point, which names are
-close to a misspelt one.
+Loads `gemeenten_2025.csv`, `pc4_gemeente.csv`, `aliases.csv`, `wijken.csv` (city districts) and
+`voormalige_gemeenten.csv` (former gemeenten), the last two with a source per row, from
+`lookup/data` and answers: which gemeente has this code / name / alias / village / PC4, what
+is the nearest PC4 to a point, which names are close to a misspelt one.
 """
 from __future__ import annotations
 
@@ -65,6 +65,9 @@ def _display_place(place: str) -> str:
     """'Spaarndam gem. Haarlem' -> 'Spaarndam'; 'Bergen (NH)' stays as it is."""
     return re.sub(r"\s+gem\.?\s+.*$", "", place).strip()
 
+
+# Place names beside the postcode data, each row with its source: name,gm_code,...,source
+EXTRA_PLACE_FILES = ("wijken.csv", "voormalige_gemeenten.csv")
 
 # First words of a BAG place name that are no place on their own ('Klein Zundert', 'Oude Pekela').
 _NOT_A_PLACE_ALONE = frozenset({"klein", "groot", "nieuwe", "oude", "nieuw", "oud", "broek in"})
@@ -176,15 +179,20 @@ class Places:
         return forms
 
     def _districts(self) -> List[Tuple[str, str]]:
-        """City districts people name as where they live ('Scheveningen'): (name, gm_code)."""
-        path = self.data_dir / "wijken.csv"
-        if not path.exists():
-            return []
-        with open(path, encoding="utf-8") as f:
-            rows = [(r["name"].strip(), r["gm_code"].strip()) for r in csv.DictReader(f)]
-        for name, code in rows:
-            if code not in self.gemeenten:
-                raise ValueError(f"wijken.csv: unknown gm_code {code} for {name}")
+        """Names people use for where they live that are no woonplaats, with the gemeente they lie
+        in: city districts ('Scheveningen') and former gemeenten ('Dongeradeel'). A name in two
+        gemeenten (a former gemeente split up) asks which, as a village does."""
+        rows: List[Tuple[str, str]] = []
+        for file_name in EXTRA_PLACE_FILES:
+            path = self.data_dir / file_name
+            if not path.exists():
+                continue
+            with open(path, encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    name, code = row["name"].strip(), row["gm_code"].strip()
+                    if code not in self.gemeenten:
+                        raise ValueError(f"{file_name}: unknown gm_code {code} for {name}")
+                    rows.append((name, code))
         return rows
 
     def _build_prefix_index(self) -> None:
