@@ -260,6 +260,27 @@ def test_a_kern_named_after_its_gemeente_is_found_by_its_own_name(lk: Lookup, te
     assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
 
 
+@pytest.mark.parametrize("file_name", ["wijken.csv", "voormalige_gemeenten.csv"])
+def test_every_district_and_former_gemeente_resolves_to_its_gemeente(lk: Lookup, file_name: str) -> None:
+    """Each row has a source, and its name leads to its gemeente (or asks among the gemeenten a
+    former gemeente was split over)."""
+    import csv
+
+    from lookup.places import DATA_DIR
+
+    with open(DATA_DIR / file_name, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 90
+    gemeenten: dict = {}
+    for row in rows:
+        assert row["source"].startswith(("http://", "https://")), row
+        gemeenten.setdefault(row["name"], set()).add(row["gm_code"])
+    for name, codes in gemeenten.items():
+        res = lk.resolve(f"Ik woon in {name}")
+        assert set(res.candidates) == codes, (name, res)
+        assert res.status is (Status.RESOLVED if len(codes) == 1 else Status.AMBIGUOUS), (name, res)
+
+
 def test_a_first_word_that_is_no_place_alone_is_not_indexed(lk: Lookup) -> None:
     """'Klein Zundert', 'Oude Pekela': 'Klein' or 'Oude' alone is no place."""
     assert lk.places.lookup_key("klein") is None and lk.places.lookup_key("oude") is None
