@@ -167,6 +167,14 @@ class TopicClassifier(IntentClassifier, GraphComponent):
     def required_packages() -> List[Text]:
         return ["sklearn"]
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The entity spans it reads come from build/spacy_nl, which Rasa fingerprints by its path
+        only: the pipeline's inputs hash (ops/model_state.py) keeps a cached training from
+        outliving a change of the place names."""
+        stamp = Path(__file__).resolve().parent.parent / "build" / "spacy_nl" / "inputs.sha256"
+        return stamp.read_text().strip() if stamp.exists() else None
+
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Any = None, responses: Optional[Dict[str, Any]] = None) -> None:
         self.config = {**self.get_default_config(), **config}
