@@ -80,7 +80,11 @@ class MisspeltPlaceExtractor(GraphComponent):
         found = _LIVES_IN_LOWERCASE.search(text)
         if found is None:
             return None
-        words = found.group(1).split()
+        words, skipped = found.group(1).split(), 0
+        if words[0] == "de" and len(words) > 1 and place_key(words[1]) in self._places.district_keys:
+            # "in de bijlmer": the article before a city district (but "de meern" is De Meern)
+            skipped = found.group(1).index(words[1])
+            words = words[1:]
         for count in range(len(words), 0, -1):
             name = " ".join(words[:count])
             if len(name) < MIN_LETTERS or name in _COUNTRY_WORDS or (count == 1 and name in STOP_WORDS):
@@ -88,7 +92,7 @@ class MisspeltPlaceExtractor(GraphComponent):
             res = resolve_text(name, self._places)
             if res.status in (Status.RESOLVED, Status.AMBIGUOUS) and res.via not in ("fuzzy", "several") \
                     and res.matched_name and without_province_marker(place_key(res.matched_name)) == place_key(name):
-                start = found.start(1)
+                start = found.start(1) + skipped
                 # a kern in two gemeenten keeps the words as written: the lookup then asks which
                 value = res.matched_name if res.status is Status.RESOLVED else name
                 return {"entity": "gemeente", "value": value, "start": start,

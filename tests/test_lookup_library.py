@@ -464,6 +464,9 @@ def test_a_misspelt_place_after_ik_woon_in_becomes_the_known_place(text: str, va
     ("ik woon in nieuw lekkerland sinds kort", "Nieuw-Lekkerland"),
     ("ik woon in den helder", "Den Helder"),
     ("ik woon in bergen", "bergen"),  # in two gemeenten: kept as written, so the lookup asks which
+    ("wij wonen in de bijlmer en mijn moeder heeft hulp nodig", "Bijlmer"),  # a city district (wijken.csv)
+    ("ik woon in scheveningen", "Scheveningen"),
+    ("ik woon in de meern", "De Meern"),  # 'De' belongs to this place's name
 ])
 def test_a_place_written_without_capitals_after_ik_woon_in_is_read(text: str, value: str) -> None:
     """WhatsApp style: the entity ruler takes kernen only as written with a capital."""
