@@ -36,7 +36,9 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\bdood\s+(?:willen|wil)\b", r"\bwil\s+(?:ik\s+|hij\s+|ze\s+|zij\s+)?dood(?:gaan)?\b",
         r"\bwil\s+niet\s+meer\s+leven\b", r"\bniet\s+meer\s+willen\s+leven\b",
         # indirect wishes to die, as 113 Zelfmoordpreventie lists them
-        r"\b(?:wou|wilde|zou\s+willen)\s+dat\s+ik\s+(?:dood|er\s+niet\s+meer)\s+(?:was|ben|zou\s+zijn)\b",
+        # (also "soms wens ik dat ik dood was": the verb before or after "ik")
+        r"\b(?:wou|wilde|zou\s+willen|wens|wenste)\s+(?:ik\s+)?(?:\w+\s+)?dat\s+ik\s+"
+        r"(?:dood|er\s+niet\s+meer)\s+(?:was|ben|zou\s+zijn)\b",
         # a wish not to be here; not "als wij er niet meer zijn" (who cares for her after us?)
         r"\ber\s+niet\s+meer\s+(?:te\s+)?willen\s+zijn\b", r"\ber\s+niet\s+meer\s+te\s+zijn\b",
         r"\b(?:wil|wilde|wou|liefst|liefste)\s+(?:\w+\s+){0,2}er\s+(?:\w+\s+)?niet\s+meer\s+(?:\w+\s+)?zijn\b(?!\s+voor)",
@@ -66,7 +68,7 @@ _PHRASES: Dict[Level, List[str]] = {
         # not where someone wants to die ("he wants to die at home": a wish for end-of-life care);
         # "die in peace" or "with dignity" stay in: a despairing carer may write them too
         r"\bwants?\s+to\s+die\b(?!\s+(?:at\s+home|in\s+(?:his|her|their)\s+own\s+bed)\b)",
-        r"\bend\s+(?:my|his|her)\s+life\b",
+        r"\bend\s+(?:my|his|her)\s+life\b", r"\bwish\s+(?:that\s+)?I\s+(?:was|were)\s+dead\b",
         r"\bnot\s+breathing\b", r"\bunconscious\b",
     ],
     Level.VIOLENCE: [

@@ -70,6 +70,8 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     # only a wish about where to die ("at home") is left to the classifier
     ("my husband wants to die", Level.ACUTE),
     ("I just want to die in peace", Level.ACUTE),
+    ("Soms wens ik dat ik dood was, dan hoef ik dit niet meer", Level.ACUTE),
+    ("I wish I was dead some days", Level.ACUTE),
 ])
 def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     assert phrase_level(text)[0] == level
