@@ -161,9 +161,9 @@ class Places:
                     # the place may lie in the gemeente across the border
                     for other in pc.other_gm_codes:
                         weights[key][other] += share / 2
-        self.district_keys: FrozenSet[str] = frozenset(
-            key for name, _ in self._districts() for key in place_keys(name))
-        for name, code in self._districts():
+        districts = self._districts()
+        self.district_keys: FrozenSet[str] = frozenset(key for name, _ in districts for key in place_keys(name))
+        for name, code in districts:
             for key in place_keys(name):
                 self._place_names.setdefault(key, name)
                 weights[key][code] += 1.0

@@ -121,6 +121,7 @@ def close_to_runner_up(first: float, second: float, confidence: float, margin: f
     """The top FAQ topic is unsure (below ``confidence``) and its runner-up within ``margin`` of it."""
     return first < confidence and first - second < margin
 
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
