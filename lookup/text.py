@@ -36,6 +36,15 @@ COMMON_WORD_PLACES: FrozenSet[str] = frozenset(
     ee aa goor oost west noord zuid ede epe oss urk""".split()
 )
 
+# Villages and kernen that are also words after "in" in an ordinary sentence ("in de wijk",
+# "in heel Nederland", "in de hoek", "in loon"): written without a capital after "in", they
+# are no place (nlp.misspelt_place). A gemeente name among them still is ("in bergen").
+ORDINARY_AFTER_IN: FrozenSet[str] = COMMON_WORD_PLACES | frozenset(
+    """heel horst kaag linden halfweg stratum overslag noorden donderen dorst elp baak beers
+    deelen leur rien kats wouw zegge spijk nisse meppen kaard reek blije zandberg watergang
+    stuifzand""".split()
+) | frozenset({"de wijk", "de hoek", "de heide", "de kaag", "de linde", "de horst", "de weere"})
+
 # Words after which a place name is expected.
 LOCATION_CUES: FrozenSet[str] = frozenset(
     {"in", "te", "uit", "bij", "gemeente", "woonplaats", "plaats", "dorp", "stad", "rond",

@@ -12,6 +12,9 @@ Written without capitals, as on WhatsApp ("ik woon in rockanje", "mijn moeder wo
 oud-beijerland"), a village is not in the ruler at all: it matches kernen as written, so that
 "dieren" or "vries" in a sentence are no places. After "woon in" a lowercase name that is
 exactly a known kern or gemeente (four letters or more, not a Dutch stop word) is taken.
+After a bare "in", "uit", "regio" or "gemeente" ("is er in eibergen iets voor jonge
+mantelzorgers?") the same holds, except for village names that are also words there
+("in de wijk", "in heel nederland": ``ORDINARY_AFTER_IN``); gemeente names always count.
 """
 from __future__ import annotations
 
@@ -28,14 +31,16 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.lang.nl.stop_words import STOP_WORDS
 
 from lookup.places import Places
-from lookup.text import place_key, without_province_marker
+from lookup.text import ORDINARY_AFTER_IN, place_key, without_province_marker
 from lookup.resolve import Status, resolve_text
 from nlp.place_question import names_a_place
 
 _AFTER_LIVES_IN = r"\b(?:woon|woont|wonen|woonde|woonden)\s+(?:\w+\s+){0,2}?in\s+"
 _LIVES_IN = re.compile(_AFTER_LIVES_IN + r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|a/d\s+)?[A-Z][\w'’-]+)?)")
 # the same, written without capitals: one to three words, tried longest first
-_LIVES_IN_LOWERCASE = re.compile(_AFTER_LIVES_IN + r"([a-z][\w'’-]+(?:\s+[a-z][\w'’/-]+){0,2})")
+_LOWERCASE_NAME = r"([a-z][\w'’-]+(?:\s+[a-z][\w'’/-]+){0,2})"
+_LIVES_IN_LOWERCASE = re.compile(_AFTER_LIVES_IN + _LOWERCASE_NAME)
+_IN_LOWERCASE = re.compile(r"\b(?:in|uit|regio|gemeente)\s+" + _LOWERCASE_NAME)
 _COUNTRY_WORDS = {"nederland", "holland"}
 MIN_LETTERS = 4
 
@@ -76,10 +81,18 @@ class MisspeltPlaceExtractor(GraphComponent):
                 "end": found.end(1), "confidence_entity": 1.0, "extractor": type(self).__name__}
 
     def lowercase_entity_for(self, text: str) -> Optional[Dict[str, Any]]:
-        """A gemeente entity for a kern or gemeente written without capitals after "woon in"."""
+        """A gemeente entity for a kern or gemeente written without capitals after "woon in",
+        or after "in" / "uit" / "regio" / "gemeente" unless the name is also a word there."""
         found = _LIVES_IN_LOWERCASE.search(text)
-        if found is None:
-            return None
+        entity = self._lowercase_place(found, ordinary_words_count=True) if found else None
+        for found in ([] if entity else _IN_LOWERCASE.finditer(text)):
+            entity = self._lowercase_place(found, ordinary_words_count=False)
+            if entity:
+                break
+        return entity
+
+    def _lowercase_place(self, found: "re.Match[str]", ordinary_words_count: bool) -> Optional[Dict[str, Any]]:
+        """The longest known place at the start of the match's group 1, as an entity."""
         words, skipped = found.group(1).split(), 0
         if words[0] == "de" and len(words) > 1 and place_key(words[1]) in self._places.district_keys:
             # "in de bijlmer": the article before a city district (but "de meern" is De Meern)
@@ -88,6 +101,9 @@ class MisspeltPlaceExtractor(GraphComponent):
         for count in range(len(words), 0, -1):
             name = " ".join(words[:count])
             if len(name) < MIN_LETTERS or name in _COUNTRY_WORDS or (count == 1 and name in STOP_WORDS):
+                continue
+            if not ordinary_words_count and place_key(name) in ORDINARY_AFTER_IN \
+                    and not self._places.gemeente_by_name(name):
                 continue
             res = resolve_text(name, self._places)
             if res.status in (Status.RESOLVED, Status.AMBIGUOUS) and res.via not in ("fuzzy", "several") \

@@ -136,6 +136,9 @@ def test_a_city_district_or_a_kern_named_after_its_city_is_kept(stack, question:
     # WhatsApp style, no capitals: the kern is read all the same
     ("ik woon in rockanje en kan door mijn reuma niet meer zelf koken. waar kan ik terecht",
      "Rockanje hoort bij de gemeente Voorne aan Zee."),
+    # no capitals and no "woon": a kern after a bare "in" is read too
+    ("wie kan mij helpen met de zorg voor mijn man in kollum, waar moet ik heen?",
+     "Kollum hoort bij de gemeente Noardeast-Fryslân."),
 ])
 def test_a_misspelt_place_after_ik_woon_in_is_read_and_said(stack, question: str, read_as: str) -> None:
     """A place the entity ruler does not know, written after "ik woon in", is read as the known
