@@ -287,7 +287,7 @@ def test_every_district_and_former_gemeente_resolves_to_its_gemeente(lk: Lookup,
 @pytest.mark.parametrize("text,expected", [
     ("Ik woon in Damwoude", "Dantumadiel"),  # Dutch name; BAG: Damwâld (friese_plaatsnamen.csv)
     ("Mijn moeder woont in Grouw", "Leeuwarden"),  # Dutch name; BAG: Grou
-    ("wij wonen in Sint Nyk", "De Fryske Marren"),  # Frisian name; BAG: Sint Nicolaasga
+    ("wij wonen in De Jouwer", "De Fryske Marren"),  # Frisian name; BAG: Joure
 ])
 def test_the_other_language_name_of_a_frisian_village_resolves(lk: Lookup, text: str, expected: str) -> None:
     res = lk.resolve(text)
