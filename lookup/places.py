@@ -67,7 +67,7 @@ def _display_place(place: str) -> str:
 
 
 # Place names beside the postcode data, each row with its source: name,gm_code,...,source
-EXTRA_PLACE_FILES = ("wijken.csv", "voormalige_gemeenten.csv")
+EXTRA_PLACE_FILES = ("wijken.csv", "voormalige_gemeenten.csv", "friese_plaatsnamen.csv")
 
 # First words of a BAG place name that are no place on their own ('Klein Zundert', 'Oude Pekela').
 _NOT_A_PLACE_ALONE = frozenset({"klein", "groot", "nieuwe", "oude", "nieuw", "oud", "broek in"})

@@ -263,7 +263,7 @@ def test_a_kern_named_after_its_city_or_a_compass_district_resolves(lk: Lookup, 
     assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected
 
 
-@pytest.mark.parametrize("file_name", ["wijken.csv", "voormalige_gemeenten.csv"])
+@pytest.mark.parametrize("file_name", ["wijken.csv", "voormalige_gemeenten.csv", "friese_plaatsnamen.csv"])
 def test_every_district_and_former_gemeente_resolves_to_its_gemeente(lk: Lookup, file_name: str) -> None:
     """Each row has a source, and its name leads to its gemeente (or asks among the gemeenten a
     former gemeente was split over)."""
@@ -282,6 +282,16 @@ def test_every_district_and_former_gemeente_resolves_to_its_gemeente(lk: Lookup,
         res = lk.resolve(f"Ik woon in {name}")
         assert set(res.candidates) == codes, (name, res)
         assert res.status is (Status.RESOLVED if len(codes) == 1 else Status.AMBIGUOUS), (name, res)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ik woon in Damwoude", "Dantumadiel"),  # Dutch name; BAG: Damwâld (friese_plaatsnamen.csv)
+    ("Mijn moeder woont in Grouw", "Leeuwarden"),  # Dutch name; BAG: Grou
+    ("wij wonen in De Jouwer", "De Fryske Marren"),  # Frisian name; BAG: Joure
+])
+def test_the_other_language_name_of_a_frisian_village_resolves(lk: Lookup, text: str, expected: str) -> None:
+    res = lk.resolve(text)
+    assert res.status is Status.RESOLVED and lk.gemeente(res.gm_code).name == expected, res
 
 
 def test_a_first_word_that_is_no_place_alone_is_not_indexed(lk: Lookup) -> None:
