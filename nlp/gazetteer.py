@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Dict, Iterable, Set
 
 from lookup.places import DATA_DIR, Places
-from lookup.text import name_variants, strip_accents
+from lookup.text import ORDINARY_AFTER_IN, name_variants, strip_accents
 
-__all__ = ["apostrophe_names", "gemeente_names", "village_names", "written_variants"]
+__all__ = ["apostrophe_names", "gemeente_names", "lowercase_article_variants", "village_names",
+           "written_variants"]
 
 
 def gemeente_names(data_dir: Path = DATA_DIR) -> Dict[str, str]:
@@ -32,8 +33,31 @@ def village_names(common_words: Iterable[str], data_dir: Path = DATA_DIR) -> Set
     taken for a place.
     """
     common = {w.lower() for w in common_words}
-    return {variant for name in Places(data_dir).village_names() for variant in written_variants(name)
+    return {variant for name in Places(data_dir).village_names()
+            for variant in written_variants(name) | lowercase_article_variants(name, common)
             if len(name) >= 4 and name.lower() not in common and strip_accents(name.lower()) not in common}
+
+
+_ARTICLES = ("De ", "Den ", "Het ", "'t ", "'T ", "Ter ", "Ten ")
+# Written with a capital after "de" they are a river or region first: "zwemmen in de Waal".
+_OTHER_PROPER_NOUNS = frozenset({"waal", "krim", "marne", "maas", "rijn", "lek"})
+
+
+def lowercase_article_variants(name: str, common: Set[str]) -> Set[str]:
+    """'De Westereen' as people write it in a sentence: 'in de Westereen', 'in de Meern'.
+
+    Left out when the word after the article is an ordinary word ('De Steeg': "in de steeg"
+    is an alley, 'De Waal' a river one swims in), so only the capital marks the place.
+    """
+    article = next((a for a in _ARTICLES if name.startswith(a)), None)
+    if article is None:
+        return set()
+    rest = name[len(article):]
+    if article.lower() + rest.lower() in ORDINARY_AFTER_IN or rest.lower() in _OTHER_PROPER_NOUNS:
+        return set()
+    if any(word.lower() in common or strip_accents(word.lower()) in common for word in rest.split()):
+        return set()
+    return {article.lower() + variant for variant in written_variants(rest)}
 
 
 def written_variants(name: str) -> Set[str]:

@@ -15,6 +15,8 @@ exactly a known kern or gemeente (four letters or more, not a Dutch stop word) i
 After a bare "in", "uit", "regio" or "gemeente" ("is er in eibergen iets voor jonge
 mantelzorgers?") the same holds, except for village names that are also words there
 ("in de wijk", "in heel nederland": ``ORDINARY_AFTER_IN``); gemeente names always count.
+Written with a capital after a lowercase "in" or "uit", such a word is the place: "wil niet weg
+uit Hoek" (Terneuzen), "woont in Capelle" (the short name the ruler leaves to the resolver).
 """
 from __future__ import annotations
 
@@ -41,6 +43,9 @@ _LIVES_IN = re.compile(_AFTER_LIVES_IN + r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|
 _LOWERCASE_NAME = r"([a-z][\w'’-]+(?:\s+[a-z][\w'’/-]+){0,2})"
 _LIVES_IN_LOWERCASE = re.compile(_AFTER_LIVES_IN + _LOWERCASE_NAME)
 _IN_LOWERCASE = re.compile(r"\b(?:in|uit|regio|gemeente)\s+" + _LOWERCASE_NAME)
+# written with a capital after a lowercase cue, up to three more words of the name
+_IN_CAPITALISED = re.compile(
+    r"\b(?:in|uit|regio|gemeente)\s+([A-Z][\w'’-]+(?:\s+(?:aan|den|de|van|op|a/d|[A-Z][\w'’-]+)){0,3})")
 _COUNTRY_WORDS = {"nederland", "holland"}
 MIN_LETTERS = 4
 
@@ -84,25 +89,38 @@ class MisspeltPlaceExtractor(GraphComponent):
         """A gemeente entity for a kern or gemeente written without capitals after "woon in",
         or after "in" / "uit" / "regio" / "gemeente" unless the name is also a word there."""
         found = _LIVES_IN_LOWERCASE.search(text)
-        entity = self._lowercase_place(found, ordinary_words_count=True) if found else None
-        for found in ([] if entity else _IN_LOWERCASE.finditer(text)):
-            entity = self._lowercase_place(found, ordinary_words_count=False)
+        if found:
+            entity = self._known_place(found, ordinary_words_are_places=True)
             if entity:
-                break
-        return entity
+                return entity
+        for found in _IN_LOWERCASE.finditer(text):
+            entity = self._known_place(found, ordinary_words_are_places=False)
+            if entity:
+                return entity
+        return None
 
-    def _lowercase_place(self, found: "re.Match[str]", ordinary_words_count: bool) -> Optional[Dict[str, Any]]:
+    def capitalised_entity_for(self, text: str) -> Optional[Dict[str, Any]]:
+        """A kern written with a capital after a lowercase "in" / "uit" / "regio" / "gemeente"
+        that the entity ruler leaves out because it is also a word ("uit Hoek", "in Capelle")."""
+        for found in _IN_CAPITALISED.finditer(text):
+            entity = self._known_place(found, ordinary_words_are_places=True)
+            if entity:
+                return entity
+        return None
+
+    def _known_place(self, found: "re.Match[str]", ordinary_words_are_places: bool) -> Optional[Dict[str, Any]]:
         """The longest known place at the start of the match's group 1, as an entity."""
         words, skipped = found.group(1).split(), 0
-        if words[0] == "de" and len(words) > 1 and place_key(words[1]) in self._places.district_keys:
+        if words[0].lower() == "de" and len(words) > 1 and place_key(words[1]) in self._places.district_keys:
             # "in de bijlmer": the article before a city district (but "de meern" is De Meern)
             skipped = found.group(1).index(words[1])
             words = words[1:]
         for count in range(len(words), 0, -1):
             name = " ".join(words[:count])
-            if len(name) < MIN_LETTERS or name in _COUNTRY_WORDS or (count == 1 and name in STOP_WORDS):
+            lowered = name.lower()
+            if len(name) < MIN_LETTERS or lowered in _COUNTRY_WORDS or (count == 1 and lowered in STOP_WORDS):
                 continue
-            if not ordinary_words_count and place_key(name) in ORDINARY_AFTER_IN \
+            if not ordinary_words_are_places and place_key(name) in ORDINARY_AFTER_IN \
                     and not self._places.gemeente_by_name(name):
                 continue
             res = resolve_text(name, self._places)
@@ -120,7 +138,7 @@ class MisspeltPlaceExtractor(GraphComponent):
             text = message.get(TEXT) or ""
             if text.startswith("/") or names_a_place(message):
                 continue
-            entity = self.entity_for(text) or self.lowercase_entity_for(text)
+            entity = self.entity_for(text) or self.lowercase_entity_for(text) or self.capitalised_entity_for(text)
             if entity is not None:
                 message.set(ENTITIES, list(message.get(ENTITIES) or []) + [entity], add_to_output=True)
         return messages

@@ -116,6 +116,10 @@ def test_another_question_naming_a_place_is_answered_and_the_place_kept(stack) -
     ("Wij wonen in Amsterdam-Zuid. Wat kost een cliëntondersteuner?",
      "cliëntondersteuner in de gemeente Amsterdam"),
     ("Wij wonen in Hoogvliet. Wat kost een cliëntondersteuner?", "Hoogvliet hoort bij de gemeente Rotterdam"),
+    # a kern that is also a word, written as a place, and a village named with its article
+    ("Mijn vader woont in Hoek. Wat kost een cliëntondersteuner?", "Hoek hoort bij de gemeente Terneuzen"),
+    ("Wij wonen in de Westereen. Wat kost een cliëntondersteuner?",
+     "De Westereen hoort bij de gemeente Dantumadiel"),
 ])
 def test_a_city_district_or_a_kern_named_after_its_city_is_kept(stack, question: str, said: str) -> None:
     """'Amsterdam-Zuid' is one word to the tokenizer and 'Hoogvliet' is 'Hoogvliet Rotterdam' in the

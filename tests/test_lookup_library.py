@@ -511,6 +511,44 @@ def test_no_place_is_made_up_from_lowercase_words_after_in(text: str) -> None:
     assert MisspeltPlaceExtractor(Places()).lowercase_entity_for(text) is None
 
 
+@pytest.mark.parametrize("text, value", [
+    ("Mijn vader wil niet weg uit Hoek maar zijn huis heeft een trap", "Hoek"),  # a word, written as a place
+    ("Mijn vader woont in Capelle en is eenzaam", "Capelle"),
+    ("is er in Hoek van Holland een steunpunt", "Hoek van Holland"),  # the longest known name
+    ("Mijn moeder woont in Engelen en heeft dementie", "Engelen"),  # a village with no woonplaats of its own
+])
+def test_a_capitalised_place_after_in_that_is_also_a_word_is_read(text: str, value: str) -> None:
+    from nlp.misspelt_place import MisspeltPlaceExtractor
+    from lookup.places import Places
+
+    entity = MisspeltPlaceExtractor(Places()).capitalised_entity_for(text)
+    assert entity is not None and place_key(entity["value"]) == place_key(value), entity
+    assert place_key(text[entity["start"]:entity["end"]]) == place_key(value)
+
+
+@pytest.mark.parametrize("text", [
+    "Ik woon in Nederland en zorg voor mijn vader",
+    "Hij was vroeger leraar in Engeland",
+    "In Hoek staat de kast",  # a capital at the start of a sentence is no sign of a place
+    "ik lees het in De Telegraaf",
+])
+def test_no_place_is_made_up_from_capitalised_words_after_in(text: str) -> None:
+    from nlp.misspelt_place import MisspeltPlaceExtractor
+    from lookup.places import Places
+
+    assert MisspeltPlaceExtractor(Places()).capitalised_entity_for(text) is None
+
+
+def test_a_village_named_with_an_article_is_read_with_a_lowercase_article() -> None:
+    """'in de Westereen', 'in de Meern': the article in lowercase, the name with its capital."""
+    from nlp.gazetteer import village_names
+
+    names = village_names({"hulp", "zorg", "steeg"})
+    assert {"De Westereen", "de Westereen", "de Meern", "'t Harde"} <= names
+    assert "de Steeg" not in names  # "in de steeg" is an alley when the word is an ordinary one
+    assert "de Waal" not in names  # a river first
+
+
 @pytest.mark.parametrize("text", [
     "Ik woon in Nederland, wat kost een cliëntondersteuner?",  # also a village: an ordinary word here
     "Ik woon in Holland",
