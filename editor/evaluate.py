@@ -334,7 +334,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--cross-validation", choices=["proxy", "rasa", "off"], default="off")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--json", type=Path, help="schrijf het resultaat als JSON")
+    parser.add_argument("--alleen-kruisvalidatie", dest="only_cv", action="store_true",
+                        help="alleen de kruisvalidatie op de trainingsvoorbeelden; de testvragen blijven "
+                             "ongezien (voor wie voorbeelden schrijft: zo stemt niemand af op de testvragen)")
     args = parser.parse_args(argv)
+    if args.only_cv:
+        cv = cross_validate(ROOT, args.folds, "proxy" if args.cross_validation == "off" else args.cross_validation)
+        print(f"Kruisvalidatie ({cv.extra.get('method')}, {cv.extra.get('folds')} vouwen): {cv.headline()}")
+        if args.json:
+            args.json.write_text(cv.to_json(), encoding="utf-8")
+        return 0
     model = args.model
     if not model:
         from ops.model_state import current_model

@@ -255,3 +255,13 @@ def test_sources_table_for_editors_is_current() -> None:
 
     assert TABLE.read_text(encoding="utf-8") == render(), "run: python -m editor.sources_table"
     assert "| hulp_bij_bezwaar |" in TABLE.read_text(encoding="utf-8")
+
+
+def test_cross_validation_alone_never_shows_the_heldout_questions(capsys) -> None:
+    """Whoever writes examples runs this: the held-out misses stay unseen, so nobody tunes on them."""
+    from editor.evaluate import main
+
+    assert main(["--alleen-kruisvalidatie", "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Kruisvalidatie (proxy, 2 vouwen): macro-F1 0.")
+    assert "Testvragen" not in out and "hoort bij" not in out
