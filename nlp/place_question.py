@@ -38,7 +38,9 @@ WHERE_TO_GO_TOPICS = frozenset({
 })
 # an unsure classifier on a message that names a place and asks who or where: the lookup
 UNSURE_BELOW = 0.5
-_WHO_OR_WHERE = re.compile(r"\b(?:terecht|bij wie|wie biedt|wie helpt|waar kan|waar moet|waar vind|aankloppen)\b", re.I)
+# ("is er bij haar in de buurt iemand die ons helpt", "iemand die met mij meedenkt": who, too)
+_WHO_OR_WHERE = re.compile(r"\b(?:terecht|bij wie|wie biedt|wie helpt|waar kan|waar moet|waar vind|aankloppen"
+                           r"|iemand\s+die|in\s+de\s+buurt|dichtbij)\b", re.I)
 # a where-to-go topic becomes the lookup only when the message asks where or who, or names
 # what the lookup lists; "hoe meld ik me aan", "wat organiseert de gemeente" get the answer
 _ASKS_WHERE_OR_WHO = re.compile(

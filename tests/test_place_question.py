@@ -50,9 +50,19 @@ def test_another_question_with_a_place_keeps_its_topic(text: str) -> None:
     assert _intent_after(_message(text, "gemeente_voor_mantelzorgers")) == "faq"
 
 
-def test_an_unsure_where_question_with_a_place_is_still_the_lookup() -> None:
-    text = "Ik woon in Drachten en zorg voor mijn moeder, waar kan ik aankloppen?"
+@pytest.mark.parametrize("text", [
+    "Ik woon in Drachten en zorg voor mijn moeder, waar kan ik aankloppen?",
+    "Is er in Drachten iemand die met mij meedenkt over de zorg voor mijn vader?",
+    "mijn moeder in drachten vergeet veel. is er bij haar in de buurt iemand die helpt met regelen?",
+])
+def test_an_unsure_where_question_with_a_place_is_still_the_lookup(text: str) -> None:
     assert _intent_after(_message(text, "kosten", confidence=0.3)) == "inform_location"
+
+
+def test_a_sure_topic_with_iemand_die_keeps_its_topic() -> None:
+    """Only an unsure classifier lets "iemand die" decide: a sure topic's answer comes first."""
+    text = "Ik woon in Drachten. Is er iemand die mijn moeder helpt met de pgb-administratie?"
+    assert _intent_after(_message(text, "pgb_wat", confidence=0.8)) == "faq"
 
 
 def test_without_a_place_nothing_changes() -> None:
