@@ -325,6 +325,12 @@ def _nlu_yaml(examples: Iterable[Example], root: Path, responses: List[Any]) -> 
     return "\n".join(out) + "\n"
 
 
+def _print_cross_validation(folds: int, method: str) -> EvalResult:
+    cv = cross_validate(ROOT, folds, method)
+    print(f"Kruisvalidatie ({cv.extra.get('method')}, {cv.extra.get('folds')} vouwen): {cv.headline()}")
+    return cv
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     import argparse
 
@@ -339,8 +345,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                              "ongezien (voor wie voorbeelden schrijft: zo stemt niemand af op de testvragen)")
     args = parser.parse_args(argv)
     if args.only_cv:
-        cv = cross_validate(ROOT, args.folds, "proxy" if args.cross_validation == "off" else args.cross_validation)
-        print(f"Kruisvalidatie ({cv.extra.get('method')}, {cv.extra.get('folds')} vouwen): {cv.headline()}")
+        cv = _print_cross_validation(args.folds, "proxy" if args.cross_validation == "off" else args.cross_validation)
         if args.json:
             args.json.write_text(cv.to_json(), encoding="utf-8")
         return 0
@@ -356,8 +361,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for e in result.errors:
         print(f"  {e['path']}:{e['line']}: '{e['text']}' hoort bij {e['expected']}, model zegt {e['predicted']}")
     if args.cross_validation != "off":
-        cv = cross_validate(ROOT, args.folds, args.cross_validation)
-        print(f"Kruisvalidatie ({cv.extra.get('method')}, {cv.extra.get('folds')} vouwen): {cv.headline()}")
+        _print_cross_validation(args.folds, args.cross_validation)
     if args.json:
         args.json.write_text(result.to_json(), encoding="utf-8")
     return 0

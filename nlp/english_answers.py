@@ -70,6 +70,7 @@ ENGLISH_ANSWER_OF_TOPIC: Dict[str, str] = {
     "faq/crisisopname": "utter_english_crisis_admission",
     "faq/mantelzorgmakelaar": "utter_english_care_broker",
     "faq/geen_clientondersteuning_gevonden": "utter_english_no_client_support_found",
+    "faq/thuis_na_ziekenhuis": "utter_english_hospital_discharge",
     "out_of_scope": "utter_english_out_of_scope",
 }
 

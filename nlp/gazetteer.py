@@ -35,7 +35,12 @@ def village_names(common_words: Iterable[str], data_dir: Path = DATA_DIR) -> Set
     common = {w.lower() for w in common_words}
     return {variant for name in Places(data_dir).village_names()
             for variant in written_variants(name) | lowercase_article_variants(name, common)
-            if len(name) >= 4 and name.lower() not in common and strip_accents(name.lower()) not in common}
+            if len(name) >= 4 and not _is_common(name, common)}
+
+
+def _is_common(word: str, common: Set[str]) -> bool:
+    """An ordinary word, with or without its accents ('Hé' and 'he')."""
+    return word.lower() in common or strip_accents(word.lower()) in common
 
 
 _ARTICLES = ("De ", "Den ", "Het ", "'t ", "'T ", "Ter ", "Ten ")
@@ -55,7 +60,7 @@ def lowercase_article_variants(name: str, common: Set[str]) -> Set[str]:
     rest = name[len(article):]
     if article.lower() + rest.lower() in ORDINARY_AFTER_IN or rest.lower() in _OTHER_PROPER_NOUNS:
         return set()
-    if any(word.lower() in common or strip_accents(word.lower()) in common for word in rest.split()):
+    if any(_is_common(word, common) for word in rest.split()):
         return set()
     return {article.lower() + variant for variant in written_variants(rest)}
 

@@ -42,10 +42,12 @@ _LIVES_IN = re.compile(_AFTER_LIVES_IN + r"([A-Z][\w'’-]+(?:\s+(?:aan\s+de\s+|
 # the same, written without capitals: one to three words, tried longest first
 _LOWERCASE_NAME = r"([a-z][\w'’-]+(?:\s+[a-z][\w'’/-]+){0,2})"
 _LIVES_IN_LOWERCASE = re.compile(_AFTER_LIVES_IN + _LOWERCASE_NAME)
-_IN_LOWERCASE = re.compile(r"\b(?:in|uit|regio|gemeente)\s+" + _LOWERCASE_NAME)
+# a lowercase word that often comes before a place: "in", "uit", "regio", "gemeente"
+_PLACE_CUE = r"\b(?:in|uit|regio|gemeente)\s+"
+_IN_LOWERCASE = re.compile(_PLACE_CUE + _LOWERCASE_NAME)
 # written with a capital after a lowercase cue, up to three more words of the name
 _IN_CAPITALISED = re.compile(
-    r"\b(?:in|uit|regio|gemeente)\s+([A-Z][\w'’-]+(?:\s+(?:aan|den|de|van|op|a/d|[A-Z][\w'’-]+)){0,3})")
+    _PLACE_CUE + r"([A-Z][\w'’-]+(?:\s+(?:aan|den|de|van|op|a/d|[A-Z][\w'’-]+)){0,3})")
 _COUNTRY_WORDS = {"nederland", "holland"}
 MIN_LETTERS = 4
 

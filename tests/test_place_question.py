@@ -68,3 +68,22 @@ def test_a_sure_topic_with_iemand_die_keeps_its_topic() -> None:
 def test_without_a_place_nothing_changes() -> None:
     text = "Waar kan ik terecht voor ondersteuning?"
     assert _intent_after(_message(text, "gemeente_voor_mantelzorgers", place=None)) == "faq"
+
+
+@pytest.mark.parametrize("text", [
+    "Welk zorgkantoor hoort bij Monster?",
+    "Ik woon in Leiden. Kan ik terecht bij Zorgkantoor Zorg en Zekerheid?",
+    "Ik woon in Drachten, is er een zorgkantoor bij mij in de buurt?",
+    "Mijn moeder woont in Drachten; is er iemand die ons bij het zorgkantoor kan helpen?",
+])
+def test_a_zorgkantoor_question_with_a_place_becomes_the_zorgkantoor_lookup(text: str) -> None:
+    assert _intent_after(_message(text, "regelen_via_zorgkantoor")) == "find_zorgkantoor"
+
+
+@pytest.mark.parametrize("text", [
+    # "in de buurt" and "iemand die" also widen the zorgkantoor test; explaining still comes first
+    "Wat is een zorgkantoor eigenlijk? Mijn moeder woont in Drachten, hier in de buurt.",
+    "Wat doet het zorgkantoor? Ik zoek iemand die het me uitlegt, ik woon in Drachten.",
+])
+def test_what_a_zorgkantoor_is_stays_an_explanation_with_a_place_nearby(text: str) -> None:
+    assert _intent_after(_message(text, "wat_is_zorgkantoor")) == "faq"
