@@ -57,6 +57,7 @@ RANKING_LENGTH = 10
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 OUT_OF_SCOPE = "out_of_scope"
 EMBEDDING = "embedding"  # the FeatureUnion part that holds no fitted state (nothing to store)
+_WORD = re.compile(r"(?u)\b\w+\b")  # the word vectorizer's token pattern
 
 
 # An age said in a message ("ik ben 52", "mijn moeder van 84", "een 15-jarige"): with every number
@@ -152,6 +153,11 @@ class TopicClassifier(IntentClassifier, GraphComponent):
                 # our field (issue 13) gibberish lands there at 0.3-0.4, while near-field
                 # questions score 0.7-0.99; below this the fallback offers topics instead
                 "out_of_scope_min_confidence": 0.5,
+                # ... and only when at least this share of its words occur in the training
+                # examples: a story of made-up words ("Blub flarp zwiebel plomp") has no words
+                # for out_of_scope's examples to be near, yet reached it above 0.5 once municipal
+                # questions (passport, WOZ, parking) were added; it gets the fallback instead
+                "out_of_scope_min_known_words": 0.5,
                 # topics whose answer speaks of harm (ontspoorde zorg: a carer who hits or
                 # neglects, Veilig Thuis, 112) answer only when this sure; below it the fallback
                 # offers topics. A message with danger in it gets the safety classifier's answer
@@ -223,8 +229,8 @@ class TopicClassifier(IntentClassifier, GraphComponent):
                  for m in messages]
         probabilities = self._predict_proba(texts)
         labels = list(self.model.classes_)
-        for message, row in zip(messages, probabilities):
-            self._set_output(message, labels, row)
+        for message, text, row in zip(messages, texts, probabilities):
+            self._set_output(message, labels, row, text)
         return messages
 
     def _predict_proba(self, texts: List[str]) -> np.ndarray:
@@ -245,12 +251,25 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def _min_confidence(self, intent: str, topics: List[Dict[str, Any]]) -> float:
+    def known_word_share(self, text: str) -> float:
+        """The share of the words of ``text`` (as the classifier reads it) that occur in the
+        training examples' word vocabulary; 1.0 for a text without words."""
+        words = _WORD.findall(text)
+        if not words or self.model is None:
+            return 1.0
+        vocabulary = dict(self.model[0].transformer_list)["words"].vocabulary_
+        return sum(word in vocabulary for word in words) / len(words)
+
+    def _min_confidence(self, intent: str, topics: List[Dict[str, Any]], text: str = "") -> float:
         """The confidence below which the top intent is not answered (small talk, out_of_scope, the
-        topics in ``sure_only_topics``, and a topic close to its runner-up); 0 for everything else."""
+        topics in ``sure_only_topics``, and a topic close to its runner-up); 0 for everything else.
+        Out of scope is never answered for a text of mostly unknown words (``text``, as the
+        classifier reads it)."""
         if intent in SMALL_TALK:
             return float(self.config["small_talk_min_confidence"])
         if intent == OUT_OF_SCOPE:
+            if self.known_word_share(text) < float(self.config["out_of_scope_min_known_words"]):
+                return float("inf")
             return float(self.config["out_of_scope_min_confidence"])
         if intent == self.config["retrieval_intent"] and topics:
             if self._close_to_runner_up(topics):
@@ -265,7 +284,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         return close_to_runner_up(first, second, float(self.config["close_topics_confidence"]),
                                   float(self.config["close_topics_margin"]))
 
-    def _set_output(self, message: Message, labels: List[str], row: np.ndarray) -> None:
+    def _set_output(self, message: Message, labels: List[str], row: np.ndarray, text: str = "") -> None:
         retrieval = self.config["retrieval_intent"]
         prefix = f"{retrieval}/"
         order = np.argsort(-row)
@@ -280,7 +299,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
             if all(r["name"] != label for r in ranking):
                 ranking.append({"name": label, PREDICTED_CONFIDENCE_KEY: confidence})
         top = ranking[0]
-        if top[PREDICTED_CONFIDENCE_KEY] < self._min_confidence(top["name"], topics):
+        if top[PREDICTED_CONFIDENCE_KEY] < self._min_confidence(top["name"], topics, text):
             top = {"name": top["name"], PREDICTED_CONFIDENCE_KEY: 0.0}  # the FallbackClassifier takes it
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[:RANKING_LENGTH], add_to_output=True)

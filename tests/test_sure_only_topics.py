@@ -48,3 +48,31 @@ def test_an_unsure_topic_far_ahead_of_its_runner_up_or_a_sure_one_still_answers(
     assert _intent_with_close_topics([0.45, 0.40, 0.10, 0.05]) == {"name": "faq", "confidence": 0.45}
     # a runner-up that is not a topic (here: greet) does not make the topics close
     assert _intent_with_close_topics([0.19, 0.02, 0.02, 0.15]) == {"name": "faq", "confidence": 0.19}
+
+
+def _classifier_trained_on(examples: dict) -> TopicClassifier:
+    from nlp.topic_classifier import build_classifier
+
+    classifier = TopicClassifier.__new__(TopicClassifier)
+    classifier.config = {**TopicClassifier.get_default_config(), "min_df": 1, "word_min_df": 1}
+    classifier.responses = {}
+    texts = [text for texts in examples.values() for text in texts]
+    labels = [label for label, texts in examples.items() for _ in texts]
+    classifier.model = build_classifier(classifier.config).fit(texts, labels)
+    return classifier
+
+
+def test_out_of_scope_needs_known_words_so_made_up_words_get_the_fallback() -> None:
+    classifier = _classifier_trained_on({
+        "out_of_scope": ["hoe vraag ik een paspoort aan", "waar meld ik een losse stoeptegel"],
+        "faq/respijtzorg": ["ik wil even vrij van de zorg", "logeeropvang voor mijn moeder"],
+    })
+    assert classifier.known_word_share("hoe vraag ik een paspoort aan") == 1.0
+    assert classifier.known_word_share("blub flarp zwiebel plomp ik") == 0.2
+    labels = ["out_of_scope", "faq/respijtzorg"]
+    made_up = Message({"text": "Blub flarp zwiebel plomp. Qwrtz brak flimp dros."})
+    classifier._set_output(made_up, labels, np.array([0.7, 0.3]), "blub flarp zwiebel plomp. qwrtz brak flimp dros.")
+    assert made_up.get("intent") == {"name": "out_of_scope", "confidence": 0.0}
+    municipal = Message({"text": "Hoe vraag ik een paspoort aan?"})
+    classifier._set_output(municipal, labels, np.array([0.7, 0.3]), "hoe vraag ik een paspoort aan?")
+    assert municipal.get("intent") == {"name": "out_of_scope", "confidence": 0.7}
