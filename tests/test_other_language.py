@@ -66,6 +66,8 @@ def test_english_question_gets_an_english_answer(stack: Stack) -> None:
     ("What is a personal budget (pgb) and where do I apply for one?", "utter_english_pgb"),
     ("What if my employer rejects my request for care leave?", "utter_english_work"),
     ("Will the municipality pay for a stairlift in my mother's house?", "utter_english_home_adaptations"),
+    ("My mother is in hospital after a fall and cannot go home alone yet. Who arranges the care after discharge?",
+     "utter_english_hospital_discharge"),
 ])
 def test_english_question_gets_its_topics_english_answer(stack: Stack, text: str,
                                                          response: str) -> None:
