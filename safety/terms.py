@@ -33,7 +33,10 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\bdreig\w*\s+(?:\w+\s+){0,2}met\s+(?:zelfmoord|zelfdoding)\b",
         r"\boverw\w+\s+(?:\w+\s+){0,2}(?:zelfmoord|zelfdoding|su[iï]cide)\b",
         r"^\W*(?:zelfmoord|zelfdoding|su[iï]cide)\W*$",
-        r"\bdood\s+(?:willen|wil)\b", r"\bwil\s+(?:ik\s+|hij\s+|ze\s+|zij\s+)?dood(?:gaan)?\b",
+        r"\bdood\s+(?:willen|wil)\b",
+        # also with a softening word between: "soms wil ik gewoon dood", "ik wil eigenlijk dood"
+        r"\bwil\s+(?:ik\s+|hij\s+|ze\s+|zij\s+)?(?:(?:gewoon|eigenlijk|echt|liever|soms|ook|nu|zelf|het\s+liefst)\s+)?"
+        r"dood(?:gaan)?\b",
         r"\bwil\s+niet\s+meer\s+leven\b", r"\bniet\s+meer\s+willen\s+leven\b",
         # indirect wishes to die, as 113 Zelfmoordpreventie lists them
         # (also "soms wens ik dat ik dood was": the verb before or after "ik")

@@ -72,6 +72,9 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("I just want to die in peace", Level.ACUTE),
     ("Soms wens ik dat ik dood was, dan hoef ik dit niet meer", Level.ACUTE),
     ("I wish I was dead some days", Level.ACUTE),
+    # a softening word between "wil" and "dood" does not soften the wish
+    ("Ik voel me zo schuldig over de opname. Soms wil ik gewoon dood.", Level.ACUTE),
+    ("ik wil eigenlijk dood, maar zeg het tegen niemand", Level.ACUTE),
 ])
 def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     assert phrase_level(text)[0] == level
@@ -110,6 +113,7 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "I pushed my mother in her wheelchair to the park, is there a wheelchair taxi too?",
     "I hit my husband's car while parking at the day centre",
     "my father is terminally ill and wants to die at home, can we get night care?",
+    "mijn vader wil niet dood, hij wil nog naar de bruiloft van zijn kleindochter",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
