@@ -24,6 +24,7 @@ import os
 import tempfile
 import threading
 import time
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -217,11 +218,26 @@ def training_examples(root: Path = ROOT, data: str = "data") -> List[Example]:
 
 
 def cross_validate(root: Path = ROOT, folds: int = 5, method: str = "proxy", seed: int = 42,
-                   config: str = "config.yml") -> EvalResult:
+                   config: str = "config.yml", stable_folds: bool = False) -> EvalResult:
+    """k-fold cross-validation on the training examples. With ``stable_folds`` each example's fold
+    follows from its own label and text (``stable_fold``), so adding or removing examples leaves
+    every other example in its fold and a before/after comparison of an edit compares like with like
+    (the default stratified split reshuffles every fold when one example is added)."""
     examples = training_examples(root)
     if method == "rasa":
         return _cross_validate_rasa(root, examples, folds, seed, config)
-    return _cross_validate_proxy(examples, folds, seed)
+    return _cross_validate_proxy(examples, folds, seed, stable_folds)
+
+
+def stable_fold(label: str, text: str, folds: int) -> int:
+    """The fold of one example, from its label and text only."""
+    return zlib.crc32(f"{label}\n{text}".encode("utf-8")) % folds
+
+
+def _stable_folds(labels: Sequence[str], texts: Sequence[str], folds: int) -> List[Tuple[List[int], List[int]]]:
+    fold_of = [stable_fold(label, text, folds) for label, text in zip(labels, texts)]
+    return [([i for i, f in enumerate(fold_of) if f != k], [i for i, f in enumerate(fold_of) if f == k])
+            for k in range(folds)]
 
 
 def proxy_classifier() -> Any:
@@ -251,12 +267,13 @@ def _folds(labels: Sequence[str], folds: int, seed: int) -> List[Tuple[List[int]
         return [(list(a), list(b)) for a, b in splitter.split(list(range(len(labels))), list(labels))]
 
 
-def _cross_validate_proxy(examples: List[Example], folds: int, seed: int) -> EvalResult:
+def _cross_validate_proxy(examples: List[Example], folds: int, seed: int,
+                          stable_folds: bool = False) -> EvalResult:
     started = time.monotonic()
     labels = [e.intent for e in examples]
     texts = [e.text for e in examples]
     predicted: List[Optional[str]] = [None] * len(examples)
-    splits = _folds(labels, folds, seed)
+    splits = _stable_folds(labels, texts, folds) if stable_folds else _folds(labels, folds, seed)
     for train_idx, test_idx in splits:
         model = proxy_classifier()
         train_labels = [labels[i] for i in train_idx]
@@ -272,7 +289,8 @@ def _cross_validate_proxy(examples: List[Example], folds: int, seed: int) -> Eva
     s = scores(labels, y_pred)
     return EvalResult(model="kruisvalidatie (snelle benadering)", n=len(examples), errors=errors,
                       kind="cross-validation", seconds=round(time.monotonic() - started, 1),
-                      extra={"method": "proxy", "folds": len(splits)}, **s)
+                      extra={"method": "proxy" + (", vaste vouwen" if stable_folds else ""),
+                             "folds": len(splits)}, **s)
 
 
 def _cross_validate_rasa(root: Path, examples: List[Example], folds: int, seed: int,
@@ -325,8 +343,8 @@ def _nlu_yaml(examples: Iterable[Example], root: Path, responses: List[Any]) -> 
     return "\n".join(out) + "\n"
 
 
-def _print_cross_validation(folds: int, method: str) -> EvalResult:
-    cv = cross_validate(ROOT, folds, method)
+def _print_cross_validation(folds: int, method: str, stable_folds: bool = False) -> EvalResult:
+    cv = cross_validate(ROOT, folds, method, stable_folds=stable_folds)
     print(f"Kruisvalidatie ({cv.extra.get('method')}, {cv.extra.get('folds')} vouwen): {cv.headline()}")
     return cv
 
@@ -343,9 +361,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--alleen-kruisvalidatie", dest="only_cv", action="store_true",
                         help="alleen de kruisvalidatie op de trainingsvoorbeelden; de testvragen blijven "
                              "ongezien (voor wie voorbeelden schrijft: zo stemt niemand af op de testvragen)")
+    parser.add_argument("--vaste-vouwen", dest="stable_folds", action="store_true",
+                        help="elk voorbeeld houdt zijn vouw als u voorbeelden toevoegt of weghaalt: zo vergelijkt "
+                             "u voor en na een wijziging op dezelfde verdeling (alleen de snelle benadering)")
     args = parser.parse_args(argv)
     if args.only_cv:
-        cv = _print_cross_validation(args.folds, "proxy" if args.cross_validation == "off" else args.cross_validation)
+        cv = _print_cross_validation(args.folds, "proxy" if args.cross_validation == "off" else args.cross_validation,
+                                     args.stable_folds)
         if args.json:
             args.json.write_text(cv.to_json(), encoding="utf-8")
         return 0
@@ -361,7 +383,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for e in result.errors:
         print(f"  {e['path']}:{e['line']}: '{e['text']}' hoort bij {e['expected']}, model zegt {e['predicted']}")
     if args.cross_validation != "off":
-        _print_cross_validation(args.folds, args.cross_validation)
+        _print_cross_validation(args.folds, args.cross_validation, args.stable_folds)
     if args.json:
         args.json.write_text(result.to_json(), encoding="utf-8")
     return 0

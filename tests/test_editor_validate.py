@@ -265,3 +265,25 @@ def test_cross_validation_alone_never_shows_the_heldout_questions(capsys) -> Non
     out = capsys.readouterr().out
     assert out.startswith("Kruisvalidatie (proxy, 2 vouwen): macro-F1 0.")
     assert "Testvragen" not in out and "hoort bij" not in out
+
+
+def test_stable_folds_keep_every_example_in_its_fold_when_examples_are_added() -> None:
+    """An editor compares cross-validation before and after adding examples: with --vaste-vouwen
+    the old examples are tested in the same folds both times."""
+    from editor.evaluate import _stable_folds
+
+    labels = [f"faq/topic_{i % 7}" for i in range(300)]
+    texts = [f"voorbeeld {i} over de zorg" for i in range(300)]
+    before = _stable_folds(labels, texts, 5)
+    after = _stable_folds(labels + ["faq/nieuw"] * 20, texts + [f"nieuw {i}" for i in range(20)], 5)
+    for (_, test_before), (_, test_after) in zip(before, after):
+        assert [i for i in test_after if i < 300] == test_before
+    assert sorted(i for _, test in before for i in test) == list(range(300))
+    assert all(len(test) > 30 for _, test in before)
+
+
+def test_stable_folds_from_the_command_line(capsys) -> None:
+    from editor.evaluate import main
+
+    assert main(["--alleen-kruisvalidatie", "--vaste-vouwen", "--folds", "2"]) == 0
+    assert capsys.readouterr().out.startswith("Kruisvalidatie (proxy, vaste vouwen, 2 vouwen): macro-F1 0.")
