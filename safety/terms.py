@@ -38,6 +38,19 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\bwil\s+(?:ik\s+|hij\s+|ze\s+|zij\s+)?(?:(?:gewoon|eigenlijk|echt|liever|soms|ook|nu|zelf|het\s+liefst)\s+)?"
         r"dood(?:gaan)?\b",
         r"\bwil\s+niet\s+meer\s+leven\b", r"\bniet\s+meer\s+willen\s+leven\b",
+        # indirect wishes to die as suicide-prevention pages list them ("ik zou willen slapen en nooit
+        # meer wakker worden", "jullie zijn beter af zonder mij", "het hoeft voor mij niet meer":
+        # https://www.heyhoegaathet.be/nl/de-vraag-van-je-leven-hey-hoe-gaat-het/signalen/ and
+        # 113.nl's questions of naasten, "ik maak er een einde aan"), and the old person's "ze
+        # mogen me komen halen"; none of them occurs in a harmless message of any set or example
+        r"\bslapen\s+en\s+(?:nooit|niet)\s+meer\s+wakker\s+(?:te\s+)?worden\b",
+        r"\bvoor\s+altijd\s+(?:\w+\s+){0,2}slapen\b", r"\bweg\s+uit\s+het\s+leven\b",
+        r"\bklaar\s+(?:is\s+|ben\s+)?met\s+(?:het|mijn|m'n)\s+leven\b", r"\bbeter\s+af\s+(?:\w+\s+){0,2}zonder\s+mij\b",
+        r"\bniet\s+(?:meer\s+)?(?:de\s+moeite\s+)?waard\s+om\s+(?:nog\s+)?(?:verder\s+)?te\s+leven\b",
+        r"\bzullen\s+me\s+nog\s+missen\b", r"\bik\s+hoef\s+niet\s+meer\s*(?:[.!]|$)",
+        r"\bhet\s+hoeft\s+(?:van|voor)\s+mij\s+niet\s+meer\b",
+        r"\bmogen\s+(?:me|mij)\s+(?:wel\s+)?(?:komen\s+)?halen\b", r"\bverlang\w*\s+naar\s+de\s+dood\b",
+        r"\bgeen\s+zin\s+meer\s+in\s+(?:het|mijn|m'n)\s+leven\b", r"\bmaak\w*\s+er\s+(?:\w+\s+)?een\s+einde\s+aan\b",
         # indirect wishes to die, as 113 Zelfmoordpreventie lists them
         # (also "soms wens ik dat ik dood was": the verb before or after "ik")
         r"\b(?:wou|wilde|zou\s+willen|wens|wenste)\s+(?:ik\s+)?(?:\w+\s+)?dat\s+ik\s+"
@@ -59,6 +72,15 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:mezelf|mijzelf|zichzelf)\s+(?:iets\s+)?aan\s*(?:te\s+)?doen\b",
         r"\b(?:mezelf|mijzelf|zichzelf)\s+van\s+kant\b",
         r"\bleven\s+be[eë]indigen\b",
+        # choking and no air, told as it happens (first-aid pages: verslikking, benauwdheid): not
+        # "verslikt zich vaak" or "zijn dijen zijn blauw" (bruises), which the classifier decides
+        r"\bstikt\b(?!\s+van)", r"\bzit\s+te\s+stikken\b", r"\bkrijgt?\s+(?:\w+\s+)?geen\s+lucht\b",
+        r"\b(?:lippen|gezicht|nagels)\s+(?:\w+\s+){0,2}(?:wordt|worden|loopt|lopen)\s+(?:\w+\s+)?(?:blauw|paars\w*)\b",
+        r"\b(?:loopt|lopen)\s+(?:\w+\s+)?blauw\s+aan\b",
+        # a heart attack or stroke now, or asked about now; not one that was had ("… gehad")
+        r"\b(?:is|kan)\s+dit\s+(?:\w+\s+)?een\s+(?:hartaanval|hartinfarct|beroerte|herseninfarct|hersenbloeding)\b",
+        r"\b(?:heeft|krijgt)\s+(?:nu\s+|net\s+|ineens\s+|opeens\s+|volgens\s+mij\s+)?een\s+"
+        r"(?:hartaanval|hartinfarct|beroerte|herseninfarct|hersenbloeding)\b(?!\s+(?:\w+\s+){0,2}gehad)",
         r"\bademt\s+niet\b", r"\bbewusteloos\b", r"\bniet\s+(?:meer\s+)?aanspr(?:ee|ea|e)kbaar\b",
         # resuscitation going on now; not "niet reanimeren" (a wish, a penning) or a course
         r"\baan\s+het\s+reanimeren\b", r"\bwordt\s+(?:nu\s+|net\s+)?gereanimeerd\b",
@@ -87,6 +109,21 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b" + _PERSON + r"\s+(?:\w+\s+){0,3}(?:vastgebonden|vastbind|vastbinden|vast\s+te\s+binden)\b",
         r"\bsluit\s+(?:ik\s+)?(?:hem|haar)\s+(?:\S+\s+){0,2}op\b",
         r"\b(?:hem|haar)\s+(?:\w+\s+)?(?:opgesloten|opsluiten|op\s+te\s+sluiten)\b",
+        # abuse told by a witness or a victim without the word "mishandeld": someone who hits a
+        # naaste ("een verzorgster die haar slaat"), beatings ("er vallen klappen", "geeft haar
+        # klappen"), a grip round the throat, people tied down (not a wheelchair in a taxi, see
+        # _violence_phrase_counts), a carer afraid of what they might do, and an account used as
+        # one's own; none of these occurs in a harmless message of any set or example
+        r"\b(?:die|dat|hij|zij|ze)\s+(?:hem|haar|mijn\s+\w+|onze\s+\w+)\s+slaat\b",
+        r"\bklappen\s+(?:geeft|gaf|geven|krijgt|kreeg|krijgen|vallen|vielen)\b",
+        r"\b(?:vallen|vielen)\s+(?:er\s+)?(?:\w+\s+)?klappen\b",
+        r"\b(?:geeft|gaf|krijgt|kreeg|krijgen)\s+(?:\w+\s+){0,3}klappen\b", r"\b(?:meppen|mept|gemept)\b",
+        r"\b(?:pakt|pakte|greep|grijpt)\s+(?:\w+\s+){0,3}bij\s+(?:mijn|m'n|haar|zijn)\s+keel\b",
+        r"\bbij\s+(?:mijn|m'n|haar|zijn)\s+keel\s+(?:gepakt|gegrepen)\b",
+        r"\b(?:worden|wordt|werd|werden|lag|lagen|zat|zaten|ligt|liggen|zit)\s+(?:\S+\s+){0,4}vastgebonden\b",
+        r"\bbang\s+dat\s+ik\s+(?:haar|hem)\s+iets\s+(?:aandoe|aan\s+doe)\b",
+        r"\bgebruikt\s+(?:\w+\s+){0,2}(?:bankrekening|pinpas|betaalrekening)\s+(?:\w+\s+){0,2}"
+        r"(?:voor\s+(?:zichzelf|(?:zijn|haar)\s+eigen)|alsof|als\s+(?:\w+\s+)?krediet)",
         # scolding a naaste (verbal abuse, ontspoorde zorg): "ik scheld haar uit", "mijn zus scheldt
         # onze moeder uit"; not an ill relative who scolds the carer ("hij scheldt me uit"), which
         # carers tell as a question about care: the classifier decides that one

@@ -75,6 +75,29 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     # a softening word between "wil" and "dood" does not soften the wish
     ("Ik voel me zo schuldig over de opname. Soms wil ik gewoon dood.", Level.ACUTE),
     ("ik wil eigenlijk dood, maar zeg het tegen niemand", Level.ACUTE),
+    # indirect wishes to die, as suicide-prevention pages list them
+    ("Ik zou het liefst gaan slapen en nooit meer wakker worden.", Level.ACUTE),
+    ("ik wou dat ik voor altijd kon gaan slapen", Level.ACUTE),
+    ("Eigenlijk wil ik weg uit het leven, ik zeg het tegen niemand", Level.ACUTE),
+    ("Mijn opa zegt dat hij klaar is met het leven.", Level.ACUTE),
+    ("Ze zijn allemaal beter af zonder mij", Level.ACUTE),
+    ("Mijn tante zegt steeds: het hoeft voor mij niet meer.", Level.ACUTE),
+    ("oma zegt al weken 'ze mogen me komen halen'", Level.ACUTE),
+    ("Mijn broer verlangt naar de dood sinds zijn vrouw overleed.", Level.ACUTE),
+    ("Hij zei: ik maak er een einde aan.", Level.ACUTE),
+    # choking, no air, a heart attack or stroke now
+    ("mijn moeder stikt, wat moet ik doen", Level.ACUTE),
+    ("mijn man krijgt ineens geen lucht", Level.ACUTE),
+    ("zijn lippen worden blauw en hij zegt niks", Level.ACUTE),
+    ("Mijn vader heeft pijn op de borst en zweet. Kan dit een hartaanval zijn?", Level.ACUTE),
+    ("mijn vrouw krijgt nu een beroerte denk ik", Level.ACUTE),
+    # abuse told without the word "mishandeld"
+    ("In het tehuis zag ik een verzorger die mijn vader slaat.", Level.VIOLENCE),
+    ("Thuis vallen er soms klappen als hij gedronken heeft.", Level.VIOLENCE),
+    ("Mijn schoonzoon greep mijn dochter bij haar keel.", Level.VIOLENCE),
+    ("In de woongroep worden bewoners 's nachts vastgebonden.", Level.VIOLENCE),
+    ("Ik ben zo moe, ik ben bang dat ik hem iets aandoe.", Level.VIOLENCE),
+    ("Mijn neef gebruikt de pinpas van oma voor zijn eigen boodschappen.", Level.VIOLENCE),
 ])
 def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     assert phrase_level(text)[0] == level
@@ -114,6 +137,17 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "I hit my husband's car while parking at the day centre",
     "my father is terminally ill and wants to die at home, can we get night care?",
     "mijn vader wil niet dood, hij wil nog naar de bruiloft van zijn kleindochter",
+    # the same words in harmless senses
+    "ik hoef niet meer naar de keuring, toch?",
+    "mijn vader heeft een beroerte gehad, welke revalidatie is er?",
+    "na een hartaanval van mijn man zoek ik hulp in het huishouden",
+    "mijn vader verslikt zich vaak bij het drinken, helpt een logopedist?",
+    "hij stikt van het geld maar betaalt de eigen bijdrage niet",
+    "haar benen zijn blauw van het vallen, welke hulpmiddelen zijn er?",
+    "we moesten in de handen klappen bij de zangmiddag van de dagbesteding",
+    "moet de rolstoel vastgebonden worden in de taxibus?",
+    "mijn moeder gebruikt haar pinpas niet meer, hoe regel ik haar bankzaken?",
+    "mijn moeder zegt dat ze niemand tot last wil zijn",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
