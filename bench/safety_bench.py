@@ -136,8 +136,7 @@ def out_of_fold(config: Dict[str, Any], folds: int = 5, seed: int = 42
     from sklearn.model_selection import StratifiedKFold
 
     from editor.evaluate import training_examples
-    from nlp.topic_classifier import classifier_text
-    from safety.classifier import build_model, none_pairs, read_examples
+    from safety.classifier import build_model, none_pairs, read_examples, safety_text
 
     pairs = read_examples(ROOT / config["examples"]) + none_pairs(
         ((e.text, e.intent) for e in training_examples()), config)
@@ -147,8 +146,8 @@ def out_of_fold(config: Dict[str, Any], folds: int = 5, seed: int = 42
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(texts, labels):
         model = build_model(config)
-        model.fit([classifier_text(texts[i]) for i in train_idx], [labels[i] for i in train_idx])
-        rows = model.predict_proba([classifier_text(texts[i]) for i in test_idx])
+        model.fit([safety_text(texts[i]) for i in train_idx], [labels[i] for i in train_idx])
+        rows = model.predict_proba([safety_text(texts[i]) for i in test_idx])
         classes = [str(c) for c in model.classes_]
         for i, row in zip(test_idx, rows):
             probabilities[i] = dict(zip(classes, map(float, row)))

@@ -35,12 +35,19 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlp.topic_classifier import build_classifier, load_pipeline, classifier_text, save_pipeline
 from safety.levels import CHECK_INTENT, EXHAUSTED_AT_RISK_INTENT, INTENT_OF, LABEL_OF, LABELS, Level
 from nlp.other_language import INTENT_NAME as OTHER_LANGUAGE_INTENT, LANGUAGE_KEY, topic_label
+from safety.idioms import without_figures
 from safety.terms import phrase_level, says_cannot_go_on
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAFETY_KEY = "safety"
+
+
+def safety_text(text: str) -> str:
+    """What the safety classifier reads: the topic classifier's text, figures of speech made plain
+    (safety/idioms.py)."""
+    return classifier_text(without_figures(text.lower()))
 
 
 def example_files(directory: Path) -> List[Path]:
@@ -237,7 +244,7 @@ class SafetyClassifier(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         pairs = self.training_pairs(training_data)
         self.model = build_model(self.config)
-        self.model.fit([classifier_text(text) for text, _ in pairs], [label for _, label in pairs])
+        self.model.fit([safety_text(text) for text, _ in pairs], [label for _, label in pairs])
         with self._model_storage.write_to(self._resource) as directory:
             save_pipeline(self.model, directory)
         return self._resource
@@ -250,7 +257,7 @@ class SafetyClassifier(GraphComponent):
     def probabilities(self, texts: Sequence[str]) -> List[Dict[str, float]]:
         if self.model is None:
             return [{"none": 1.0} for _ in texts]
-        rows = self.model.predict_proba([classifier_text(text) for text in texts])
+        rows = self.model.predict_proba([safety_text(text) for text in texts])
         labels = [str(label) for label in self.model.classes_]
         return [{label: float(p) for label, p in zip(labels, row)} for row in np.asarray(rows)]
 

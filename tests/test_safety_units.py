@@ -15,7 +15,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bench.safety_bench import discover_test_sets
 from ops.model_state import ROOT
-from safety.classifier import SafetyClassifier, decide, read_examples
+from safety.classifier import SafetyClassifier, decide, read_examples, safety_text
+from safety.idioms import without_figures
 from nlp.language import ENGLISH, detect
 from safety.levels import DUTCH_SAFETY_RESPONSES, Level, in_language
 from safety.policy import next_safety_action
@@ -403,3 +404,29 @@ def test_the_benchmark_reads_every_answer_in_both_languages_as_its_level() -> No
             # Rasa sends each paragraph as its own message
             assert reply_level(text.split("\n\n"), answers) == label, (intent, code)
     assert reply_level(["Respijtzorg is vervangende zorg."], answers) == "none"
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("ik schrok me dood toen de telefoon ging", "ik schrok me erg toen de telefoon ging"),
+    ("hij verveelt zich kapot sinds de dagbesteding dicht is", "hij verveelt zich erg sinds de dagbesteding dicht is"),
+    ("ik ben als de dood voor spinnen", "ik ben heel bang voor spinnen"),
+    ("het is hier de dood in de pot", "het is hier heel saai"),
+    ("het was om dood te gaan zo warm", "het was heel erg zo warm"),
+])
+def test_figures_of_speech_with_death_words_are_made_plain(text: str, plain: str) -> None:
+    assert without_figures(text) == plain
+
+
+@pytest.mark.parametrize("text", [
+    "mijn vader is dood en ik mis hem",
+    "ik wil dood",
+    "ik ga dood van de pijn in mijn rug",
+    "ik ben doodmoe van de nachten",
+    "de rolstoel is kapot",
+])
+def test_literal_death_words_stay(text: str) -> None:
+    assert without_figures(text) == text
+
+
+def test_the_safety_classifier_reads_figures_made_plain() -> None:
+    assert "dood" not in safety_text("Ik schrok me dood!") and "dood" in safety_text("Hij is dood.")
