@@ -38,6 +38,8 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\bwil\s+(?:ik\s+|hij\s+|ze\s+|zij\s+)?(?:(?:gewoon|eigenlijk|echt|liever|soms|ook|nu|zelf|het\s+liefst)\s+)?"
         r"dood(?:gaan)?\b",
         r"\bwil\s+niet\s+meer\s+leven\b", r"\bniet\s+meer\s+willen\s+leven\b",
+        r"\bwil\s+niet\s+langer\s+leven\b",
+        r"\b(?:niet\s+langer|zo\s+niet)\s+(?:\w+\s+){0,2}(?:wil|willen|wilde)\s+(?:\w+\s+)?leven\b",
         # indirect wishes to die as suicide-prevention pages list them ("ik zou willen slapen en nooit
         # meer wakker worden", "jullie zijn beter af zonder mij", "het hoeft voor mij niet meer":
         # https://www.heyhoegaathet.be/nl/de-vraag-van-je-leven-hey-hoe-gaat-het/signalen/ and

@@ -86,6 +86,7 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("oma zegt al weken 'ze mogen me komen halen'", Level.ACUTE),
     ("Mijn broer verlangt naar de dood sinds zijn vrouw overleed.", Level.ACUTE),
     ("Hij zei: ik maak er een einde aan.", Level.ACUTE),
+    ("Mijn vader zegt dat hij zo niet langer wil leven.", Level.ACUTE),
     # choking, no air, a heart attack or stroke now
     ("mijn moeder stikt, wat moet ik doen", Level.ACUTE),
     ("mijn man krijgt ineens geen lucht", Level.ACUTE),
