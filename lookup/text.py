@@ -32,7 +32,7 @@ COMMON_WORD_PLACES: FrozenSet[str] = frozenset(
     doorn echt echten een eind enter gauw gieten glimmen graft groet haren hall handel hem
     hoek hoeven hoorn huizen kampen klimmen leiden leunen lieren lies linde loon losser made
     neer nes oranje putten rekken rijen rijs schijf sloten sluis spier tuil tuk veulen vuren
-    waarde wateren wetering wier winde winkel zetten well wijk stad dam heide kerk mark
+    waarde wateren wetering wier winde winkel zetten well wijk stad dam heide kerk mark houten
     ee aa goor oost west noord zuid ede epe oss urk""".split()
 )
 

@@ -16,7 +16,7 @@ from typing import Dict, List, Set
 import spacy
 from spacy.language import Language
 
-from lookup.text import UNUSED_LETTER_PAIRS, WORD_LETTERS
+from lookup.text import COMMON_WORD_PLACES, UNUSED_LETTER_PAIRS, WORD_LETTERS, place_key
 from nlp.gazetteer import apostrophe_names, gemeente_names, village_names
 
 
@@ -71,20 +71,32 @@ def _common_words() -> Set[str]:
     return words
 
 
+def is_ordinary_word(name: str) -> bool:
+    """A gemeente name that is also an ordinary Dutch word: "de buren", "het best", "leiden tot"."""
+    return len(name) >= 4 and place_key(name) in COMMON_WORD_PLACES
+
+
 def build(output_dir: Path) -> Language:
     nlp = spacy.blank("nl")
     names = gemeente_names()
+    # written with a capital such a name is the gemeente ("ik woon in Buren"); in lower case it is
+    # the word ("ik durf mijn buren niet om hulp te vragen"), unless it follows "in", "uit",
+    # "gemeente" or "regio", which nlp/misspelt_place.py reads ("ik woon in buren")
+    ordinary = {name: code for name, code in names.items() if is_ordinary_word(name)}
     for name in apostrophe_names(names):
         for surface in {name, name.lower(), name.replace("'", "’"), name.lower().replace("'", "’")}:
             nlp.tokenizer.add_special_case(surface, [{"ORTH": surface}])  # type: ignore[union-attr]
     villages = nlp.add_pipe("entity_ruler", name="village_ruler", config={"phrase_matcher_attr": "ORTH"})
     villages.add_patterns([{"label": "gemeente", "pattern": name}  # type: ignore[attr-defined]
                            for name in sorted(village_names(_common_words()))])
+    villages.add_patterns([{"label": "gemeente", "pattern": name, "id": code}  # type: ignore[attr-defined]
+                           for name, code in sorted(ordinary.items()) if name[:1].isupper()])
     ruler = nlp.add_pipe(
         "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
     )
     patterns: List[Dict] = [
         {"label": "gemeente", "pattern": name, "id": code} for name, code in sorted(names.items())
+        if name not in ordinary
     ]
     patterns.extend(district_patterns(names))
     patterns.extend(postcode_patterns())

@@ -317,6 +317,29 @@ def test_the_entity_ruler_reads_a_city_with_a_compass_district_as_one_place(text
     assert ents == ([place] if place else []), ents
 
 
+@pytest.mark.parametrize("text, place", [
+    ("Ik durf mijn kinderen en buren niet om nog meer hulp te vragen", None),
+    ("Dat kan leiden tot problemen met de zorg", None),
+    ("Hoe kom ik het best aan hulp?", None),
+    ("Hij kan de houten trap niet meer op", None),
+    ("Welk zorgkantoor hoort bij Best?", "Best"),
+    ("Ik woon in Leiden", "Leiden"),
+    ("Mijn vader woont in Buren en heeft hulp nodig", "Buren"),
+    ("Mijn moeder woont in Amsterdam", "Amsterdam"),
+    ("mijn moeder woont in amsterdam", "amsterdam"),
+])
+def test_a_gemeente_name_that_is_also_a_word_is_a_place_only_as_a_name(text: str, place) -> None:
+    """'buren' (neighbours), 'best', 'leiden', 'houten' in lower case are the word; written as a
+    name they are the gemeente. In lower case after "in" nlp/misspelt_place.py still reads them."""
+    import spacy
+
+    from ops.model_state import SPACY_DIR, ensure_spacy_pipeline
+
+    ensure_spacy_pipeline()
+    ents = [e.text for e in spacy.load(SPACY_DIR)(text).ents if e.label_ == "gemeente"]
+    assert ents == ([place] if place else []), ents
+
+
 @pytest.mark.parametrize("text,expected", [
     ("Zevenhuizen", {"Zuidplas", "Noordenveld"}),
     ("Nes", {"Ameland", "Noardeast-Fryslân"}),
