@@ -166,6 +166,8 @@ _COMPILED: List[Tuple[Level, Pattern[str]]] = [
 # rolstoeltaxi") does not floor: the classifier, which learnt both senses, decides.
 _DENIED = re.compile(r"\b(?:niet|nooit|geen)\b")
 _DENIED_AFTER = re.compile(r"^\s+(?:niet|nooit)\b")
+# "hoe maak ik zijn kamer veilig zonder hem op te sluiten?": what someone wants to avoid
+_AVOIDED_BEFORE = re.compile(r"\bzonder\s+$")
 # only a vehicle: a belt in a wheelchair or a chair at home is a restraint (vrijheidsbeperking)
 _VEHICLE_BELT = re.compile(r"\b(?:\w*taxi\w*|\w*bus(?:je)?|auto|\w*vervoer\w*)\b")
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -181,7 +183,8 @@ def _sentence_around(text: str, start: int, end: int) -> str:
 def _violence_phrase_counts(text: str, found: "re.Match[str]") -> bool:
     """False for a denied violence phrase or a belt in a vehicle (see above)."""
     phrase = found.group(0)
-    if _DENIED.search(phrase) or _DENIED_AFTER.search(text[found.end():]):
+    if _DENIED.search(phrase) or _DENIED_AFTER.search(text[found.end():]) \
+            or _AVOIDED_BEFORE.search(text[max(0, found.start() - 40):found.start()]):
         return False
     return not ("vastgebonden" in phrase or "vastbind" in phrase or "vast te binden" in phrase) \
         or not _VEHICLE_BELT.search(_sentence_around(text, found.start(), found.end()))
@@ -198,8 +201,15 @@ _ATTEMPT = re.compile(r"\b(?:bijna|probeer\w*|poging)\b")
 _THIRD_PERSON_LIFE = re.compile(r"einde?\s+aan\s+(?:zijn|haar)\s+leven")
 
 
+# "stikken" is also sewing: "ik zit te stikken op de naaimachine", "hij stikt de zoom"
+_CHOKING = re.compile(r"\bstik")
+_SEWING = re.compile(r"\b(?:naai\w*|naad|naden|zoom|zomen|stof|stoffen|garen|quilt\w*|patroon|lapjes)\b")
+
+
 def _acute_phrase_counts(text: str, found: "re.Match[str]") -> bool:
-    """False for a past death told by the bereaved (see above)."""
+    """False for sewing, or a past death told by the bereaved (see above)."""
+    if _CHOKING.search(found.group(0)):
+        return not _SEWING.search(_sentence_around(text, found.start(), found.end()))
     if not _THIRD_PERSON_LIFE.search(found.group(0)):
         return True
     before = _SENTENCE_END.split(text[max(0, found.start() - 80):found.start()])[-1]

@@ -100,6 +100,9 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("In de woongroep worden bewoners 's nachts vastgebonden.", Level.VIOLENCE),
     ("Ik ben zo moe, ik ben bang dat ik hem iets aandoe.", Level.VIOLENCE),
     ("Mijn neef gebruikt de pinpas van oma voor zijn eigen boodschappen.", Level.VIOLENCE),
+    # choking beside a sewing word in another sentence, and a lock-in not preceded by "zonder"
+    ("Ze was aan het naaien. Nu stikt ze in een snoepje!", Level.ACUTE),
+    ("zonder hulp sluit ik hem elke nacht op", Level.VIOLENCE),
 ])
 def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     assert phrase_level(text)[0] == level
@@ -150,6 +153,9 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "moet de rolstoel vastgebonden worden in de taxibus?",
     "mijn moeder gebruikt haar pinpas niet meer, hoe regel ik haar bankzaken?",
     "mijn moeder zegt dat ze niemand tot last wil zijn",
+    # sewing is "stikken" too; a lock-in someone wants to avoid
+    "ik zit te stikken op de naaimachine, hoe krijg ik de naad recht?",
+    "kan de thuiszorg zonder hem op te sluiten voorkomen dat hij 's nachts gaat dwalen?",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
