@@ -132,11 +132,13 @@ def score(items: Sequence[Dict[str, Any]], got: Sequence[str]) -> Dict[str, Any]
 def out_of_fold(config: Dict[str, Any], folds: int = 5, seed: int = 42
                 ) -> Tuple[List[str], List[str], List[Dict[str, float]]]:
     """Texts, labels and out-of-fold probabilities of the safety classifier on its own
-    training data (safety/examples/*.yml plus every NLU example as "none"): no test items."""
+    training data (safety/examples/*.yml plus every NLU example as "none"): no test items.
+    The folds run in parallel processes (``editor.evaluate._in_parallel``): the same
+    probabilities as a loop, since each fold's fit is deterministic."""
     from sklearn.model_selection import StratifiedKFold
 
-    from editor.evaluate import training_examples
-    from safety.classifier import build_model, none_pairs, read_examples, safety_text
+    from editor.evaluate import _in_parallel, training_examples
+    from safety.classifier import none_pairs, read_examples
 
     pairs = read_examples(ROOT / config["examples"]) + none_pairs(
         ((e.text, e.intent) for e in training_examples()), config)
@@ -144,14 +146,23 @@ def out_of_fold(config: Dict[str, Any], folds: int = 5, seed: int = 42
     labels = [level for _, level in pairs]
     probabilities: List[Dict[str, float]] = [{} for _ in texts]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train_idx, test_idx in splitter.split(texts, labels):
-        model = build_model(config)
-        model.fit([safety_text(texts[i]) for i in train_idx], [labels[i] for i in train_idx])
-        rows = model.predict_proba([safety_text(texts[i]) for i in test_idx])
-        classes = [str(c) for c in model.classes_]
-        for i, row in zip(test_idx, rows):
-            probabilities[i] = dict(zip(classes, map(float, row)))
+    calls = [(config, texts, labels, list(train), list(test)) for train, test in splitter.split(texts, labels)]
+    for fold in _in_parallel(_fold_probabilities, calls):
+        for i, row in fold:
+            probabilities[i] = row
     return texts, labels, probabilities
+
+
+def _fold_probabilities(config: Dict[str, Any], texts: Sequence[str], labels: Sequence[str],
+                        train_idx: Sequence[int], test_idx: Sequence[int]) -> List[Tuple[int, Dict[str, float]]]:
+    """One fold of ``out_of_fold``: (index, probability per level) for its test examples."""
+    from safety.classifier import build_model, safety_text
+
+    model = build_model(config)
+    model.fit([safety_text(texts[i]) for i in train_idx], [labels[i] for i in train_idx])
+    rows = model.predict_proba([safety_text(texts[i]) for i in test_idx])
+    classes = [str(c) for c in model.classes_]
+    return [(i, dict(zip(classes, map(float, row)))) for i, row in zip(test_idx, rows)]
 
 
 def decided(texts: Sequence[str], probabilities: Sequence[Dict[str, float]],
