@@ -133,11 +133,11 @@ def out_of_fold(config: Dict[str, Any], folds: int = 5, seed: int = 42
                 ) -> Tuple[List[str], List[str], List[Dict[str, float]]]:
     """Texts, labels and out-of-fold probabilities of the safety classifier on its own
     training data (safety/examples/*.yml plus every NLU example as "none"): no test items.
-    The folds run in parallel processes (``editor.evaluate._in_parallel``): the same
+    The folds run in parallel processes (``editor.evaluate.in_parallel``): the same
     probabilities as a loop, since each fold's fit is deterministic."""
     from sklearn.model_selection import StratifiedKFold
 
-    from editor.evaluate import _in_parallel, training_examples
+    from editor.evaluate import in_parallel, training_examples
     from safety.classifier import none_pairs, read_examples
 
     pairs = read_examples(ROOT / config["examples"]) + none_pairs(
@@ -147,7 +147,7 @@ def out_of_fold(config: Dict[str, Any], folds: int = 5, seed: int = 42
     probabilities: List[Dict[str, float]] = [{} for _ in texts]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     calls = [(config, texts, labels, list(train), list(test)) for train, test in splitter.split(texts, labels)]
-    for fold in _in_parallel(_fold_probabilities, calls):
+    for fold in in_parallel(_fold_probabilities, calls):
         for i, row in fold:
             probabilities[i] = row
     return texts, labels, probabilities

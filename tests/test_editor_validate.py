@@ -291,11 +291,11 @@ def test_stable_folds_from_the_command_line(capsys) -> None:
 
 def test_proxy_folds_in_parallel_give_what_a_loop_gives() -> None:
     """The proxy cross-validation runs its folds in parallel processes: same predictions as a loop."""
-    from editor.evaluate import _fold_predictions, _folds, _in_parallel
+    from editor.evaluate import _fold_predictions, _folds, in_parallel
 
     labels = [f"faq/onderwerp_{i % 4}" for i in range(80)]
     texts = [f"vraag {i} over {['zorg', 'geld', 'werk', 'wonen'][i % 4]} en nog wat" for i in range(80)]
     calls = [(texts, labels, train, test) for train, test in _folds(labels, 4, 42)]
     expected = [_fold_predictions(*call) for call in calls]
-    assert _in_parallel(_fold_predictions, calls) == expected
+    assert in_parallel(_fold_predictions, calls) == expected
     assert sum(len(fold) for fold in expected) == 80
