@@ -71,6 +71,11 @@ ENGLISH_ANSWER_OF_TOPIC: Dict[str, str] = {
     "faq/mantelzorgmakelaar": "utter_english_care_broker",
     "faq/geen_clientondersteuning_gevonden": "utter_english_no_client_support_found",
     "faq/thuis_na_ziekenhuis": "utter_english_hospital_discharge",
+    "faq/personenalarmering": "utter_english_personal_alarm",
+    "faq/eenzaamheid_contact": "utter_english_loneliness",
+    "faq/maaltijdvoorziening": "utter_english_meals",
+    "faq/dubbele_kinderbijslag": "utter_english_double_child_benefit",
+    "faq/pgb_beheer_svb": "utter_english_pgb_management",
     "out_of_scope": "utter_english_out_of_scope",
 }
 
