@@ -151,8 +151,8 @@ def stated_place(text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
-def offer_for_stated_place(lookup: Lookup, tracker: Tracker, zorgkantoor_first: bool = False
-                           ) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+def offer_for_stated_place(lookup: Lookup, tracker: Tracker, zorgkantoor_first: bool = False,
+                           gemeente_arranges: bool = False) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
     """Messages and slots for a place the latest message names beside another question (an FAQ
     topic, or one we did not understand): remember it and offer its lookups, or ask which
     gemeente. A place we do not know for sure is not offered, and the word the woonplaats slot
@@ -166,5 +166,6 @@ def offer_for_stated_place(lookup: Lookup, tracker: Tracker, zorgkantoor_first: 
     outcome = outcome_for(lookup, res, tracker.get_slot(SLOT_PC4))
     messages = list(outcome.messages)  # 'Monster hoort bij ...' or 'which gemeente?'
     if outcome.resolved:
-        messages += msgs.lookup_offer_for_place(lookup.gemeente(outcome.slots[SLOT_GM_CODE]), zorgkantoor_first)
+        messages += msgs.lookup_offer_for_place(lookup.gemeente(outcome.slots[SLOT_GM_CODE]), zorgkantoor_first,
+                                              gemeente_arranges)
     return messages, outcome.slots

@@ -197,6 +197,14 @@ ZORGKANTOOR_TOPICS = frozenset({
     "regelen_via_zorgkantoor", "wlz_thuis", "wachtlijst_verpleeghuis", "hulp_wlz_aanvraag",
     "wat_is_zorgkantoor", "crisisopname",
 })
+# topics whose answer ends "this differs per gemeente: ask your gemeente" (data/faq): after one,
+# a named place is turned into the gemeente to ask
+GEMEENTE_TOPICS = frozenset({
+    "mantelzorgwaardering", "gemeente_voor_mantelzorgers", "hulp_bij_het_huishouden", "wmo_loket_wijkteam",
+    "regelen_via_gemeente", "woningaanpassing_hulpmiddelen", "dagbesteding", "maaltijdvoorziening",
+    "eenzaamheid_contact", "keukentafelgesprek_wat", "keukentafelgesprek_wie_mag_mee", "wmo_route_termijnen",
+    "jeugdwet_route", "inwonen_mantelzorgwoning", "jonge_mantelzorgers",
+})
 
 
 def answered_topic(tracker: Tracker) -> Optional[str]:
@@ -218,8 +226,10 @@ class ActionOfferLookupForPlace(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         try:
+            topic = answered_topic(tracker)
             messages, slots = offer_for_stated_place(
-                get_lookup(), tracker, zorgkantoor_first=answered_topic(tracker) in ZORGKANTOOR_TOPICS)
+                get_lookup(), tracker, zorgkantoor_first=topic in ZORGKANTOOR_TOPICS,
+                gemeente_arranges=topic in GEMEENTE_TOPICS)
             _send(dispatcher, messages)
             return _slot_events(slots)
         except Exception:

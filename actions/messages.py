@@ -246,9 +246,14 @@ def what_next() -> List[Message]:
     )]
 
 
-def lookup_offer_for_place(gemeente: Gemeente, zorgkantoor_first: bool = False) -> List[Message]:
+def lookup_offer_for_place(gemeente: Gemeente, zorgkantoor_first: bool = False,
+                           gemeente_arranges: bool = False) -> List[Message]:
     """After an FAQ answer to a message that named a place: the place is not lost, the lookup
-    for it is one tap away (the slots already hold it, so the form asks nothing)."""
+    for it is one tap away (the slots already hold it, so the form asks nothing).
+
+    ``gemeente_arranges``: the answer said "this differs per gemeente, ask your gemeente"; the
+    person named the place, so we say which gemeente that is (hand grading: a place used only
+    in the buttons read as not heard)."""
     buttons = [
         {"title": f"Cliëntondersteuner in {gemeente.name_short}", "payload": "/find_clientondersteuner"},
         {"title": f"Zorgkantoor voor {gemeente.name_short} (Wlz)", "payload": "/find_zorgkantoor"},
@@ -256,6 +261,9 @@ def lookup_offer_for_place(gemeente: Gemeente, zorgkantoor_first: bool = False) 
     if zorgkantoor_first:
         buttons.reverse()
         text = f"Zoekt u het zorgkantoor voor de gemeente {gemeente.name}, of een cliëntondersteuner daar?"
+    elif gemeente_arranges:
+        text = (f"Hiervoor kunt u terecht bij de gemeente {gemeente.name}: kijk op haar website "
+                "of bel 14 met het netnummer. Zoekt u ook een cliëntondersteuner daar, of het zorgkantoor?")
     else:
         text = f"Zoekt u een cliëntondersteuner in de gemeente {gemeente.name}, of het zorgkantoor daarvoor?"
     return [_msg(f"{text} Kies hieronder.", buttons)]

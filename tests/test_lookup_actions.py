@@ -467,3 +467,21 @@ def test_a_story_we_did_not_understand_keeps_the_place_it_names() -> None:
     assert dispatcher.messages[0]["text"].startswith("Dank u dat u dit vertelt.")
     assert "in de gemeente Houten" in dispatcher.messages[-1]["text"]
     assert {"event": "slot", "timestamp": None, "name": "gm_code", "value": "GM0321"} in events
+
+
+def test_after_an_answer_that_says_ask_your_gemeente_the_named_place_becomes_that_gemeente() -> None:
+    slots, messages = run(ActionOfferLookupForPlace(), _faq_tracker(
+        "Ik zorg voor mijn buurman op Hollum. Hoe vraag ik het mantelzorgcompliment aan?",
+        "mantelzorgwaardering", ("gemeente", "Hollum")))
+    assert slots["woonplaats"] == "Ameland"
+    said = texts(messages)
+    assert "Hollum hoort bij de gemeente Ameland" in said
+    assert "terecht bij de gemeente Ameland" in said and "14 met het netnummer" in said
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/find_clientondersteuner", "/find_zorgkantoor"]
+
+
+def test_after_an_answer_about_the_lookup_itself_no_gemeente_advice_is_added() -> None:
+    _, messages = run(ActionOfferLookupForPlace(), _faq_tracker(
+        "Ik woon in Hollum. Kost een cliëntondersteuner geld?", "kosten", ("gemeente", "Hollum")))
+    assert "terecht bij de gemeente" not in texts(messages)
+    assert "Zoekt u een cliëntondersteuner in de gemeente Ameland" in texts(messages)
