@@ -20,6 +20,20 @@ _PERSON = r"(?:hem|haar|(?:mijn|m'n|de|onze)\s+" + _RELATIVE + r")"
 # "als ik mijn zieke partner vastbind", a carer's question about the rules (the classifier decides)
 _PERSON_DESCRIBED = r"(?:hem|haar|(?:mijn|m'n|de|onze)\s+(?:\w+\s+)?" + _RELATIVE + r")"
 
+# someone who does not respond (not to texts, calls or a medicine), and breathing that is wrong
+# or a person on the floor: together, the first-aid pages' reason to call 112 (see _PHRASES)
+_NO_RESPONSE = (r"\b(?:reageert\s+(?:\w+\s+){0,2}niet\b(?!\s+(?:meer\s+)?op\s+(?:\w+\s+)?"
+                r"(?:bericht\w*|app\w*|telefoon|mail\w*|medicijn\w*|medicatie|behandeling))|reageert\s+nergens\s+(?:meer\s+)?op\b"
+                r"|geeft\s+(?:\w+\s+){0,2}geen\s+(?:antwoord|reactie)\b|antwoordt\s+niet\b)")
+_BAD_BREATHING = (r"(?:\b(?:slecht|moeilijk|zwaar|raar|vreemd|onregelmatig|nauwelijks|amper|langzaam|snurkend|reutelend"
+                  r"|hijgend)\s+(?:\w+\s+)?adem\w*|\badem\w*\s+(?:\w+\s+){0,2}(?:slecht|moeilijk|raar|vreemd"
+                  r"|onregelmatig|nauwelijks|amper|langzaam|niet\s+goed|niet\s+normaal)\b"
+                  r"|\bligt\s+(?:\w+\s+){0,3}op\s+de\s+(?:grond|vloer)\b)")
+_NO_RESPONSE_EN = r"\b(?:(?:not|isn't|is\s+not|won't|doesn't)\s+(?:respond\w*|answer\w*|wake\s+up)|unresponsive)\b"
+_BAD_BREATHING_EN = (r"(?:\b(?:barely|hardly|strange\w*|weird\w*|gasping|noisy|slow\w*)\s+(?:\w+\s+)?breath\w*"
+                     r"|\bbreath\w*\s+(?:\w+\s+)?(?:strange\w*|weird\w*|badly|slow\w*)\b"
+                     r"|\b(?:lying|lies)\s+(?:\w+\s+){0,3}on\s+the\s+floor\b)")
+
 _PHRASES: Dict[Level, List[str]] = {
     Level.ACUTE: [
         # suicide as someone's thought, plan, attempt or threat now; the bare word is left to
@@ -84,6 +98,12 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:heeft|krijgt)\s+(?:nu\s+|net\s+|ineens\s+|opeens\s+|volgens\s+mij\s+)?een\s+"
         r"(?:hartaanval|hartinfarct|beroerte|herseninfarct|hersenbloeding)\b(?!\s+(?:\w+\s+){0,2}gehad)",
         r"\bademt\s+niet\b", r"\bbewusteloos\b", r"\bniet\s+(?:meer\s+)?aanspr(?:ee|ea|e)kbaar\b",
+        # the 112 rule of the first-aid pages, in a carer's words: someone who does not respond AND
+        # breathes badly or lies on the floor ("ze haalt heel slecht adem en geeft geen antwoord");
+        # each alone is the classifier's (a COPD question, a mother who does not answer texts)
+        _NO_RESPONSE + r"[\s\S]{0,100}?" + _BAD_BREATHING, _BAD_BREATHING + r"[\s\S]{0,100}?" + _NO_RESPONSE,
+        _NO_RESPONSE_EN + r"[\s\S]{0,100}?" + _BAD_BREATHING_EN,
+        _BAD_BREATHING_EN + r"[\s\S]{0,100}?" + _NO_RESPONSE_EN,
         # resuscitation going on now; not "niet reanimeren" (a wish, a penning) or a course
         r"\baan\s+het\s+reanimeren\b", r"\bwordt\s+(?:nu\s+|net\s+)?gereanimeerd\b",
         r"\bniet\s+meer\s+wakker\s+te\s+krijgen\b",

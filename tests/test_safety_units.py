@@ -102,6 +102,10 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("Mijn neef gebruikt de pinpas van oma voor zijn eigen boodschappen.", Level.VIOLENCE),
     # choking beside a sewing word in another sentence, and a lock-in not preceded by "zonder"
     ("Ze was aan het naaien. Nu stikt ze in een snoepje!", Level.ACUTE),
+    # no response together with bad breathing or a person on the floor (the 112 rule)
+    ("opa haalt nauwelijks adem en reageert nergens meer op", Level.ACUTE),
+    ("Mijn tante ligt in de gang op de vloer. Ze reageert niet op mijn stem.", Level.ACUTE),
+    ("my grandad is breathing strangely and is not responding to me", Level.ACUTE),
     ("zonder hulp sluit ik hem elke nacht op", Level.VIOLENCE),
 ])
 def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
@@ -156,6 +160,10 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     # sewing is "stikken" too; a lock-in someone wants to avoid
     "ik zit te stikken op de naaimachine, hoe krijg ik de naad recht?",
     "kan de thuiszorg zonder hem op te sluiten voorkomen dat hij 's nachts gaat dwalen?",
+    # one half of the 112 rule alone is the classifier's
+    "mijn moeder reageert niet op mijn appjes en ze ademt slecht sinds haar longontsteking, wie kan even langs?",
+    "mijn vader met copd haalt slecht adem als hij de trap op loopt, welk hulpmiddel helpt?",
+    "mijn zus reageert al weken niet op mijn berichten over de zorg voor pa",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
