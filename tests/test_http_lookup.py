@@ -107,6 +107,8 @@ def test_another_question_naming_a_place_is_answered_and_the_place_kept(stack) -
     text = bot_texts(messages)
     assert "Uw gemeente moet mantelzorgers ondersteunen" in text, text
     assert "Wolvega hoort bij de gemeente Weststellingwerf" in text, text
+    # the answer says "differs per gemeente": the place the person named becomes that gemeente
+    assert "terecht bij de gemeente Weststellingwerf" in text and "14 met het netnummer" in text, text
     assert "Gratis cliëntondersteuning voor" not in text and "in mijn lijst" not in text, text
     offer = [b["payload"] for b in messages[-1].get("buttons") or []]
     assert offer == ["/find_clientondersteuner", "/find_zorgkantoor"], messages
