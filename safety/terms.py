@@ -126,7 +126,8 @@ _PHRASES: Dict[Level, List[str]] = {
         r"\b(?:heeft|hebben|werd|word|ben)\s+(?:me|mij|ik)\s+(?:\w+\s+)?geslagen\b",
         r"\bslaat\s+(?:mij|me)\b", r"\bbedreigt\s+(?:mij|me)\b", r"\bschopt\s+(?:mij|me)\b",
         r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON_DESCRIBED
-        + r"\s+(?:\w+\s+)?(?:geslagen|geschopt|geknepen|geduwd|door\s+elkaar\s+geschud)\b",
+        + r"\s+(?:(?:\w+\s+){0,2}(?:keer|keren|maal)\s+)?(?:\w+\s+)?(?:geslagen|geschopt|geknepen|geduwd"
+        r"|door\s+elkaar\s+geschud)\b",  # also "heb haar twee keer geschopt"
         r"\b(?:heb|had)\s+(?:ik\s+)?" + _PERSON_DESCRIBED + r"\s+(?:een\s+)?(?:klap|tik|duw)\s+gegeven\b",
         r"\b" + _PERSON + r"\s+(?:\w+\s+){0,3}(?:vastgebonden|vastbind|vastbinden|vast\s+te\s+binden)\b",
         r"\bsluit\s+(?:ik\s+)?(?:hem|haar)\s+(?:\S+\s+){0,2}op\b",

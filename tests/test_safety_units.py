@@ -106,6 +106,7 @@ CONFIG = {**SafetyClassifier.get_default_config(), "acute_threshold": 0.5, "viol
     ("opa haalt nauwelijks adem en reageert nergens meer op", Level.ACUTE),
     ("Mijn tante ligt in de gang op de vloer. Ze reageert niet op mijn stem.", Level.ACUTE),
     ("my grandad is breathing strangely and is not responding to me", Level.ACUTE),
+    ("ik heb mijn vader een paar keer geknepen toen hij niet wilde eten", Level.VIOLENCE),
     ("zonder hulp sluit ik hem elke nacht op", Level.VIOLENCE),
 ])
 def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
@@ -164,6 +165,7 @@ def test_explicit_phrases_set_a_floor(text: str, level: Level) -> None:
     "mijn moeder reageert niet op mijn appjes en ze ademt slecht sinds haar longontsteking, wie kan even langs?",
     "mijn vader met copd haalt slecht adem als hij de trap op loopt, welk hulpmiddel helpt?",
     "mijn zus reageert al weken niet op mijn berichten over de zorg voor pa",
+    "ik heb haar twee keer in de rolstoel naar de markt geduwd",
 ])
 def test_harmless_words_are_not_in_the_floor(text: str) -> None:
     assert phrase_level(text)[0] == Level.NONE
